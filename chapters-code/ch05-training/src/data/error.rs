@@ -1,0 +1,86 @@
+//! Every way loading the data can fail, each naming the file it concerns.
+
+use std::path::PathBuf;
+
+/// An error while finding, fetching or reading a data set.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error(
+        "{path}: not an IDX file of unsigned bytes (magic number {found:#010x}, expected {expected:#010x})"
+    )]
+    BadMagic {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+
+    #[error("{path}: file ends inside the IDX header ({len} bytes; the header needs {needed})")]
+    TruncatedHeader {
+        path: PathBuf,
+        len: u64,
+        needed: u64,
+    },
+
+    #[error(
+        "{path}: the header promises {expected} bytes of data ({dims}) but the file holds {found}"
+    )]
+    LengthMismatch {
+        path: PathBuf,
+        dims: String,
+        expected: u64,
+        found: u64,
+    },
+
+    #[error("{path}: the header's dimensions ({dims}) are impossible for an image data set")]
+    BadDimensions { path: PathBuf, dims: String },
+
+    #[error("{path}: label {label} at index {index} is not a digit class 0-9")]
+    BadLabel {
+        path: PathBuf,
+        index: usize,
+        label: u8,
+    },
+
+    #[error("{images} holds {n_images} images but {labels} holds {n_labels} labels")]
+    CountMismatch {
+        images: PathBuf,
+        n_images: usize,
+        labels: PathBuf,
+        n_labels: usize,
+    },
+
+    #[error(
+        "{path}: SHA-256 is {found}, expected {expected} for the original {name}; the download \
+         is corrupt or the package changed: run again, or place the files by hand (see --help)"
+    )]
+    Checksum {
+        path: PathBuf,
+        name: &'static str,
+        found: String,
+        expected: &'static str,
+    },
+
+    #[error("no {file} (nor {file}.gz) in {}", searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" or "))]
+    Missing {
+        file: &'static str,
+        searched: Vec<PathBuf>,
+    },
+
+    #[error("{0}")]
+    Fetch(String),
+}
+
+impl DataError {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        DataError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! Finding the four IDX files in a folder: the plain layout, or torchvision's `MNIST/raw/`.
+
+use std::path::{Path, PathBuf};
+
+use super::{DataError, MNIST_FILES};
+
+/// The paths of the four files of one data set, raw or gzipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataFiles {
+    /// The folder the four files were found in.
+    pub dir: PathBuf,
+    pub train_images: PathBuf,
+    pub train_labels: PathBuf,
+    pub test_images: PathBuf,
+    pub test_labels: PathBuf,
+}
+
+/// Sub-folders where other tools keep the same four files (torchvision's layout).
+const LAYOUTS: [&str; 3] = ["", "MNIST/raw", "FashionMNIST/raw"];
+
+/// Looks for the four standard files, each raw or `.gz`, in `dir` and then in the
+/// sub-folders torchvision uses. All four must be in the same folder.
+pub fn find_files(dir: &Path) -> Result<DataFiles, DataError> {
+    let candidates: Vec<PathBuf> = LAYOUTS
+        .iter()
+        .map(|sub| match *sub {
+            "" => dir.to_path_buf(),
+            sub => dir.join(sub),
+        })
+        .collect();
+    let mut first_missing = None;
+    for candidate in &candidates {
+        let found: Vec<Option<PathBuf>> = MNIST_FILES
+            .iter()
+            .map(|f| find_one(candidate, f.name))
+            .collect();
+        if let [Some(a), Some(b), Some(c), Some(d)] = &found[..] {
+            return Ok(DataFiles {
+                dir: candidate.clone(),
+                train_images: a.clone(),
+                train_labels: b.clone(),
+                test_images: c.clone(),
+                test_labels: d.clone(),
+            });
+        }
+        // Report the gap in the first folder that holds anything at all: that is where the
+        // user most likely put the files.
+        if first_missing.is_none() && found.iter().any(Option::is_some) {
+            first_missing = found.iter().position(Option::is_none);
+        }
+    }
+    Err(DataError::Missing {
+        file: MNIST_FILES[first_missing.unwrap_or(0)].name,
+        searched: candidates,
+    })
+}
+
+fn find_one(dir: &Path, name: &str) -> Option<PathBuf> {
+    [dir.join(name), dir.join(format!("{name}.gz"))]
+        .into_iter()
+        .find(|p| p.is_file())
+}
