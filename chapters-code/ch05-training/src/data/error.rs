@@ -66,6 +66,9 @@ pub enum DataError {
         expected: &'static str,
     },
 
+    #[error("{path}: no such folder")]
+    NoSuchFolder { path: PathBuf },
+
     #[error("no {file} (nor {file}.gz) in {}", searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" or "))]
     Missing {
         file: &'static str,

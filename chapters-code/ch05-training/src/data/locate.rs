@@ -21,6 +21,9 @@ const LAYOUTS: [&str; 3] = ["", "MNIST/raw", "FashionMNIST/raw"];
 /// Looks for the four standard files, each raw or `.gz`, in `dir` and then in the
 /// sub-folders torchvision uses. All four must be in the same folder.
 pub fn find_files(dir: &Path) -> Result<DataFiles, DataError> {
+    if !dir.is_dir() {
+        return Err(DataError::NoSuchFolder { path: dir.into() });
+    }
     let candidates: Vec<PathBuf> = LAYOUTS
         .iter()
         .map(|sub| match *sub {

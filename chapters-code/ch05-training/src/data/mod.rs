@@ -204,18 +204,22 @@ pub fn load(options: &DataOptions) -> Result<DataSet, DataError> {
         Some(dir) => find_files(&dir)?,
         None => {
             let dir = options.dataset.default_dir();
-            match (options.dataset, find_files(&dir)) {
-                (_, Ok(files)) => files,
-                (Dataset::Mnist, Err(DataError::Missing { .. })) => fetch_mnist(&dir)?,
-                (Dataset::FashionMnist, Err(DataError::Missing { .. })) => {
-                    return Err(DataError::Fetch(format!(
-                        "Fashion-MNIST is not in {}: install it with `apt-get install \
-                         dataset-fashion-mnist`, or pass --data-dir (or set {DATA_DIR_ENV}) to a \
-                         folder holding its four IDX files",
-                        dir.display()
-                    )));
+            match find_files(&dir) {
+                Ok(files) => files,
+                Err(DataError::Missing { .. } | DataError::NoSuchFolder { .. }) => {
+                    match options.dataset {
+                        Dataset::Mnist => fetch_mnist(&dir)?,
+                        Dataset::FashionMnist => {
+                            return Err(DataError::Fetch(format!(
+                                "Fashion-MNIST is not in {}: install it with `apt-get install \
+                                 dataset-fashion-mnist`, or pass --data-dir (or set \
+                                 {DATA_DIR_ENV}) to a folder holding its four IDX files",
+                                dir.display()
+                            )));
+                        }
+                    }
                 }
-                (_, Err(e)) => return Err(e),
+                Err(e) => return Err(e),
             }
         }
     };
