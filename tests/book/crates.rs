@@ -15,7 +15,10 @@ static CHAPTER_PAGE: LazyLock<Regex> =
 pub fn check(root: &Path) -> Vec<String> {
     let book = root.join("book");
     let summary = std::fs::read_to_string(book.join("SUMMARY.md")).unwrap();
-    let in_summary: Vec<&str> = LINK.captures_iter(&summary).map(|c| c.get(1).unwrap().as_str()).collect();
+    let in_summary: Vec<&str> = LINK
+        .captures_iter(&summary)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
     let mut problems = Vec::new();
 
     let crates = crate_dirs(&root.join("chapters-code"));
@@ -39,13 +42,19 @@ pub fn check(root: &Path) -> Vec<String> {
         let name = &page[1];
         let text = std::fs::read_to_string(book.join(&page[0])).unwrap_or_default();
         if !crates.iter().any(|c| c == name) {
-            problems.push(format!("book/{name}.md: its crate chapters-code/{name} is missing"));
+            problems.push(format!(
+                "book/{name}.md: its crate chapters-code/{name} is missing"
+            ));
         }
         if !text.contains(&format!("](code/{name}.md)")) {
-            problems.push(format!("book/{name}.md: does not link its crate's listing code/{name}.md"));
+            problems.push(format!(
+                "book/{name}.md: does not link its crate's listing code/{name}.md"
+            ));
         }
         if !text.contains(&format!("cargo run -p {name}")) {
-            problems.push(format!("book/{name}.md: does not say `cargo run -p {name}`"));
+            problems.push(format!(
+                "book/{name}.md: does not say `cargo run -p {name}`"
+            ));
         }
     }
     problems
@@ -55,7 +64,9 @@ pub fn check(root: &Path) -> Vec<String> {
 fn check_listing(root: &Path, name: &str, in_summary: &[&str]) -> Vec<String> {
     let listing = format!("code/{name}.md");
     if !in_summary.contains(&listing.as_str()) {
-        return vec![format!("chapters-code/{name}: its listing book/{listing} is not in SUMMARY.md")];
+        return vec![format!(
+            "chapters-code/{name}: its listing book/{listing} is not in SUMMARY.md"
+        )];
     }
     let Ok(text) = std::fs::read_to_string(root.join("book").join(&listing)) else {
         return vec![format!("book/{listing} is missing")];
@@ -64,7 +75,11 @@ fn check_listing(root: &Path, name: &str, in_summary: &[&str]) -> Vec<String> {
     files::with_extension(&dir, "rs")
         .iter()
         .map(|file| files::relative(file, &dir).into_owned())
-        .filter(|rel| !text.contains(&format!("{{{{#include ../../chapters-code/{name}/{rel}}}}}")))
+        .filter(|rel| {
+            !text.contains(&format!(
+                "{{{{#include ../../chapters-code/{name}/{rel}}}}}"
+            ))
+        })
         .map(|rel| format!("book/{listing} does not include chapters-code/{name}/{rel}"))
         .collect()
 }

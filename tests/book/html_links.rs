@@ -11,20 +11,28 @@ use crate::files;
 
 static REFERENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap());
-static REMOTE_ASSET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"<(?:link|script)\b[^>]*\b(?:href|src)="(?:https?:)?//[^"]*""#).unwrap());
+static REMOTE_ASSET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<(?:link|script)\b[^>]*\b(?:href|src)="(?:https?:)?//[^"]*""#).unwrap()
+});
 static ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"\bid="([^"]*)""#).unwrap());
 
 pub fn check(site: &Path) -> Vec<String> {
     let pages = files::with_extension(site, "html");
-    assert!(pages.len() > 3, "the site should hold pages; found {}", pages.len());
+    assert!(
+        pages.len() > 3,
+        "the site should hold pages; found {}",
+        pages.len()
+    );
     let mut ids: HashMap<PathBuf, Vec<String>> = HashMap::new();
     let mut problems = Vec::new();
     for page in &pages {
         let html = std::fs::read_to_string(page).unwrap();
         let name = files::relative(page, site);
         for asset in REMOTE_ASSET.find_iter(&html) {
-            problems.push(format!("{name}: loads from another host: {}", asset.as_str()));
+            problems.push(format!(
+                "{name}: loads from another host: {}",
+                asset.as_str()
+            ));
         }
         for cap in REFERENCE.captures_iter(&html) {
             let link = &cap[1];
@@ -40,7 +48,11 @@ pub fn check(site: &Path) -> Vec<String> {
             } else {
                 page.parent().unwrap().join(path)
             };
-            let target = if target.is_dir() { target.join("index.html") } else { target };
+            let target = if target.is_dir() {
+                target.join("index.html")
+            } else {
+                target
+            };
             if !target.is_file() {
                 problems.push(format!("{name}: link {link:?} points nowhere"));
                 continue;

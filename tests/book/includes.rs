@@ -25,22 +25,22 @@ pub fn check(book_dir: &Path) -> Vec<String> {
             let (file, selector) = spec.split_once(':').unwrap_or((spec, ""));
             let target = page.parent().unwrap().join(file);
             let Ok(source) = std::fs::read_to_string(&target) else {
-                problems.push(format!("{page_name}: {{{{#include {spec}}}}}: no file {file}"));
+                problems.push(format!(
+                    "{page_name}: {{{{#include {spec}}}}}: no file {file}"
+                ));
                 continue;
             };
             let is_anchor = selector.chars().next().is_some_and(|c| !c.is_ascii_digit());
-            if is_anchor {
-                if let Err(why) = anchored_text(&source, selector) {
-                    problems.push(format!("{page_name}: {{{{#include {spec}}}}}: {why}"));
-                }
+            if let (true, Err(why)) = (is_anchor, check_anchor(&source, selector)) {
+                problems.push(format!("{page_name}: {{{{#include {spec}}}}}: {why}"));
             }
         }
     }
     problems
 }
 
-/// The non-blank lines between `ANCHOR: name` and `ANCHOR_END: name`, other anchors left out.
-fn anchored_text(source: &str, name: &str) -> Result<String, String> {
+/// Checks that `ANCHOR: name` and `ANCHOR_END: name` enclose some code (other anchors aside).
+fn check_anchor(source: &str, name: &str) -> Result<(), String> {
     let is = |re: &Regex, line: &str| re.captures(line).is_some_and(|c| &c[1] == name);
     let lines: Vec<&str> = source.lines().collect();
     let start = lines
@@ -51,14 +51,12 @@ fn anchored_text(source: &str, name: &str) -> Result<String, String> {
         .iter()
         .position(|l| is(&ANCHOR_END, l))
         .ok_or_else(|| format!("no `ANCHOR_END: {name}` after `ANCHOR: {name}`"))?;
-    let body: Vec<&str> = lines[start + 1..start + end]
+    let has_code = lines[start + 1..start + end]
         .iter()
-        .filter(|l| !ANCHOR_START.is_match(l) && !ANCHOR_END.is_match(l))
-        .filter(|l| !l.trim().is_empty())
-        .copied()
-        .collect();
-    if body.is_empty() {
-        return Err(format!("anchor `{name}` encloses no code"));
+        .any(|l| !l.trim().is_empty() && !ANCHOR_START.is_match(l) && !ANCHOR_END.is_match(l));
+    if has_code {
+        Ok(())
+    } else {
+        Err(format!("anchor `{name}` encloses no code"))
     }
-    Ok(body.join("\n"))
 }

@@ -45,7 +45,10 @@ fn every_include_and_anchor_exists() {
 
 #[test]
 fn the_katex_config_parses_strictly() {
-    assert_no_problems("book.toml [preprocessor.katex]", &katex_config::check(&root()));
+    assert_no_problems(
+        "book.toml [preprocessor.katex]",
+        &katex_config::check(&root()),
+    );
 }
 
 #[test]

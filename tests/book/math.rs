@@ -20,10 +20,17 @@ pub fn check(book: &MDBook) -> Vec<String> {
             };
             rendered += 1;
             if let Err(e) = katex::render_with_opts(tex, opts) {
-                problems.push(format!("{}: cannot render `{}`: {e}", chapter.name, tex.trim()));
+                problems.push(format!(
+                    "{}: cannot render `{}`: {e}",
+                    chapter.name,
+                    tex.trim()
+                ));
             }
         }
     }
-    assert!(rendered > 0, "the book should hold some maths; found no formula at all");
+    assert!(
+        rendered > 0,
+        "the book should hold some maths; found no formula at all"
+    );
     problems
 }
