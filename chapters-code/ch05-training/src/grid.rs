@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use image::{GrayImage, ImageFormat, Luma};
 use ndarray::ArrayView2;
 
-use crate::atomic::write_atomic;
+use ch01_generative_models::atomic::write_atomic;
 
 /// Lays out the rows of `images` (each `height * width` intensities in [0, 1]) on a grid
 /// `columns` wide, with a one-pixel dark gutter, each pixel drawn `scale` x `scale`.
@@ -52,4 +52,5 @@ pub fn png_bytes(image: &GrayImage) -> Result<Vec<u8>> {
 /// Writes a picture as a PNG file, atomically.
 pub fn save_png(image: &GrayImage, path: &Path) -> Result<()> {
     write_atomic(path, &png_bytes(image)?)
+        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -1,0 +1,154 @@
+//! The generative model: a prior over classes and one Gaussian per class,
+//! `p(x, y) = p(y) N(x; μ_y, Σ_y)`. It classifies (Bayes' rule), scores (`p(x)`) and samples.
+
+use ndarray::{Array1, Array2, ArrayView1};
+use rand::Rng;
+
+use crate::dataset::Labelled;
+use crate::gaussian::{Gaussian, GaussianError};
+use crate::log_space::log_sum_exp;
+
+/// Why the class-conditional Gaussians could not be fitted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GenerativeError {
+    /// Some class in `0..classes` has no point, or too few for a covariance.
+    #[error("class {class}: {source}")]
+    Class { class: usize, source: GaussianError },
+    /// No points to fit.
+    #[error("no points to fit")]
+    Empty,
+}
+
+/// `p(y = c) = priors[c]` and `p(x | y = c) = N(x; μ_c, Σ_c)`.
+#[derive(Debug, Clone)]
+pub struct ClassConditionalGaussians {
+    /// `p(y = c)` for each class `c`.
+    pub priors: Vec<f64>,
+    /// `p(x | y = c)` for each class `c`.
+    pub classes: Vec<Gaussian>,
+}
+
+impl ClassConditionalGaussians {
+    // ANCHOR: fit
+    /// The maximum-likelihood fit: each class's share of the points, and a Gaussian fitted
+    /// to each class's points alone.
+    pub fn fit(data: &Labelled) -> Result<Self, GenerativeError> {
+        if data.is_empty() {
+            return Err(GenerativeError::Empty);
+        }
+        let n = data.len() as f64;
+        let mut priors = Vec::new();
+        let mut classes = Vec::new();
+        for c in 0..data.classes() {
+            let points = data.of_class(c);
+            priors.push(points.nrows() as f64 / n);
+            let gaussian = Gaussian::fit(points.view())
+                .map_err(|source| GenerativeError::Class { class: c, source })?;
+            classes.push(gaussian);
+        }
+        Ok(Self { priors, classes })
+    }
+    // ANCHOR_END: fit
+
+    /// `log p(x, y = c) = log p(y = c) + log N(x; μ_c, Σ_c)`.
+    pub fn log_joint(&self, x: ArrayView1<f64>, c: usize) -> f64 {
+        self.priors[c].ln() + self.classes[c].log_density(x)
+    }
+
+    // ANCHOR: score_classify_sample
+    /// `log p(x) = log Σ_c p(x, y = c)`: how typical `x` is of the data, whatever its class.
+    pub fn log_density(&self, x: ArrayView1<f64>) -> f64 {
+        let joints: Vec<f64> = (0..self.priors.len())
+            .map(|c| self.log_joint(x, c))
+            .collect();
+        log_sum_exp(&joints)
+    }
+
+    /// Bayes' rule: `p(y = c | x) = p(x, y = c) / p(x)`, for every class `c`.
+    pub fn class_posterior(&self, x: ArrayView1<f64>) -> Vec<f64> {
+        let log_px = self.log_density(x);
+        (0..self.priors.len())
+            .map(|c| (self.log_joint(x, c) - log_px).exp())
+            .collect()
+    }
+
+    /// Ancestral sampling: a class `c` from `p(y)`, then a point from `p(x | y = c)`.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> (Array1<f64>, usize) {
+        let u: f64 = rng.random();
+        let mut c = 0;
+        let mut cumulative = self.priors[0];
+        while u >= cumulative && c + 1 < self.priors.len() {
+            c += 1;
+            cumulative += self.priors[c];
+        }
+        (self.classes[c].sample(rng), c)
+    }
+    // ANCHOR_END: score_classify_sample
+
+    /// The most probable class of `x` under [`Self::class_posterior`].
+    pub fn predict(&self, x: ArrayView1<f64>) -> usize {
+        (0..self.priors.len())
+            .max_by(|&a, &b| self.log_joint(x, a).total_cmp(&self.log_joint(x, b)))
+            .expect("at least one class")
+    }
+
+    /// `count` fresh labelled points drawn with [`Self::sample`].
+    pub fn sample_labelled<R: Rng + ?Sized>(&self, count: usize, rng: &mut R) -> Labelled {
+        let dim = self.classes[0].dim();
+        let mut x = Array2::<f64>::zeros((count, dim));
+        let mut y = Vec::with_capacity(count);
+        for mut row in x.rows_mut() {
+            let (point, c) = self.sample(rng);
+            row.assign(&point);
+            y.push(c);
+        }
+        Labelled { x, y }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::two_clouds;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    #[test]
+    fn posteriors_sum_to_one_and_agree_with_predict() {
+        let data = two_clouds(50, &mut StdRng::seed_from_u64(2));
+        let model = ClassConditionalGaussians::fit(&data).unwrap();
+        for x in data.x.rows() {
+            let post = model.class_posterior(x);
+            assert!((post.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            assert_eq!(model.predict(x), usize::from(post[1] > post[0]));
+        }
+    }
+
+    #[test]
+    fn samples_follow_the_class_priors() {
+        // Uneven classes: 30 and 90 points, priors 1/4 and 3/4.
+        let mut rng = StdRng::seed_from_u64(4);
+        let mut data = two_clouds(90, &mut rng);
+        let keep: Vec<usize> = (60..180).collect();
+        data.x = data.x.select(ndarray::Axis(0), &keep);
+        data.y = keep.iter().map(|&i| data.y[i]).collect();
+        let model = ClassConditionalGaussians::fit(&data).unwrap();
+        assert!((model.priors[0] - 0.25).abs() < 1e-12);
+        let fresh = model.sample_labelled(4000, &mut rng);
+        let share1 = fresh.y.iter().filter(|&&c| c == 1).count() as f64 / 4000.0;
+        // Binomial standard error sqrt(0.75 * 0.25 / 4000) ≈ 0.0068; allow 4 of them.
+        assert!((share1 - 0.75).abs() < 0.028, "share of class 1: {share1}");
+    }
+
+    #[test]
+    fn a_class_without_enough_points_is_an_error() {
+        let data = Labelled {
+            x: ndarray::array![[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [5.0, 5.0]],
+            y: vec![0, 0, 0, 1],
+        };
+        assert!(matches!(
+            ClassConditionalGaussians::fit(&data),
+            Err(GenerativeError::Class { class: 1, .. })
+        ));
+    }
+}

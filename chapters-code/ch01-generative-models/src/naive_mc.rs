@@ -1,0 +1,337 @@
+//! The naive Monte Carlo estimate of the evidence: `p(x) ≈ (1/N) Σ p(x | z_n)` with every
+//! `z_n` drawn from the prior. Unbiased, and hopeless once `x` pins `z` down to a region the
+//! prior almost never visits.
+
+use ndarray::{Array1, ArrayView1};
+use rand::Rng;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand_distr::StandardNormal;
+
+use crate::latent::{LatentModelError, LinearGaussian};
+use crate::log_space::LogSumExp;
+
+/// The noise `s` of every model in the chapter: each coordinate of `x` is signal of variance
+/// about 1 plus noise of variance `s² = 0.25`.
+pub const NOISE_STD: f64 = 0.5;
+
+/// The largest number of prior draws in the error table.
+pub const DEFAULT_MAX_DRAWS: usize = 1_000_000;
+
+/// Runs of the estimator behind each entry of the error table.
+pub const DEFAULT_REPEATS: usize = 20;
+
+/// The latent dimension of the error table's models.
+pub const TABLE_LATENT_DIM: usize = 2;
+
+/// The data dimensions of the error table's columns.
+pub const TABLE_DATA_DIMS: [usize; 3] = [1, 16, 784];
+
+/// The latent dimensions of the cost table's columns.
+pub const COST_LATENT_DIMS: [usize; 3] = [2, 5, 20];
+
+/// The data dimensions of the cost table's rows; 784 is the number of pixels of an MNIST digit.
+pub const COST_DATA_DIMS: [usize; 10] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 784];
+
+/// Data points the cost table averages over.
+pub const COST_POINTS: usize = 20;
+
+/// The latent dimension of the chapter 5 VAE.
+pub const IMAGE_LATENT_DIM: usize = 20;
+
+/// The number of pixels of an MNIST digit.
+pub const IMAGE_DATA_DIM: usize = 784;
+
+/// Why an estimate could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NaiveMcError {
+    /// Sample counts must be at least 1 and strictly increasing.
+    #[error("sample counts must be at least 1 and increasing, got {0:?}")]
+    BadCounts(Vec<usize>),
+    /// Data dimensions must be at least 1 and strictly increasing.
+    #[error("data dimensions must be at least 1 and increasing, got {0:?}")]
+    BadDimensions(Vec<usize>),
+    /// At least one repeat is needed to measure an error.
+    #[error("at least one repeat is needed")]
+    NoRepeats,
+    /// The model could not be built.
+    #[error(transparent)]
+    Model(#[from] LatentModelError),
+}
+
+// ANCHOR: naive_estimate
+/// The naive estimates of `log p(x)` after the first `counts[i]` draws `z_n ~ N(0, I_k)`:
+/// `log((1/N) Σ_n p(x | z_n))`, summed in log space (`p(x | z)` underflows in high dimension).
+pub fn naive_log_evidence<R: Rng + ?Sized>(
+    log_likelihood: impl Fn(ArrayView1<f64>) -> f64,
+    latent_dim: usize,
+    counts: &[usize],
+    rng: &mut R,
+) -> Result<Vec<f64>, NaiveMcError> {
+    check_counts(counts)?;
+    let mut z = Array1::<f64>::zeros(latent_dim);
+    let mut sum = LogSumExp::new();
+    let mut drawn = 0;
+    let mut estimates = Vec::with_capacity(counts.len());
+    for &n in counts {
+        while drawn < n {
+            z.iter_mut().for_each(|v| *v = rng.sample(StandardNormal));
+            sum.add(log_likelihood(z.view()));
+            drawn += 1;
+        }
+        estimates.push(sum.value() - (n as f64).ln());
+    }
+    Ok(estimates)
+}
+// ANCHOR_END: naive_estimate
+
+fn check_counts(counts: &[usize]) -> Result<(), NaiveMcError> {
+    if !positive_and_increasing(counts) {
+        return Err(NaiveMcError::BadCounts(counts.to_vec()));
+    }
+    Ok(())
+}
+
+fn check_dims(dims: &[usize]) -> Result<(), NaiveMcError> {
+    if !positive_and_increasing(dims) {
+        return Err(NaiveMcError::BadDimensions(dims.to_vec()));
+    }
+    Ok(())
+}
+
+fn positive_and_increasing(values: &[usize]) -> bool {
+    !values.is_empty() && values[0] > 0 && values.windows(2).all(|w| w[0] < w[1])
+}
+
+/// How far the naive estimate is from the truth after `samples` draws, over many repeats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorAtCount {
+    /// N, the number of prior draws behind each estimate.
+    pub samples: usize,
+    /// Root mean square over the repeats of `p̂(x)/p(x) - 1`.
+    pub rms_relative_error: f64,
+    /// What theory says that should be: `sqrt(relative variance of one term / N)`.
+    pub predicted_relative_error: f64,
+    /// Mean over the repeats of `p̂(x)/p(x)`; about 1, since the estimator is unbiased.
+    pub mean_ratio: f64,
+    /// Median over the repeats of `log10(p̂(x)/p(x))`: the typical estimate's error in
+    /// orders of magnitude.
+    pub median_log10_ratio: f64,
+}
+
+/// Runs [`naive_log_evidence`] `repeats` times on `x` and compares each estimate with the
+/// exact `log p(x)`, at every count in `counts`. Repeat `r` draws from
+/// `StdRng::seed_from_u64(seed + r)`, so a row does not depend on how many repeats ran.
+pub fn relative_error_study(
+    model: &LinearGaussian,
+    x: ArrayView1<f64>,
+    counts: &[usize],
+    repeats: usize,
+    seed: u64,
+) -> Result<Vec<ErrorAtCount>, NaiveMcError> {
+    check_counts(counts)?;
+    if repeats == 0 {
+        return Err(NaiveMcError::NoRepeats);
+    }
+    let exact = model.marginal().log_density(x);
+    let relative_variance = model.naive_variance().relative_variance(x);
+    let likelihood = model.likelihood_of_z(x);
+    // log(p̂/p) for each repeat (rows) and count (columns).
+    let log_ratios: Vec<Vec<f64>> = (0..repeats)
+        .map(|r| {
+            let mut rng = StdRng::seed_from_u64(seed.wrapping_add(r as u64));
+            let estimates =
+                naive_log_evidence(|z| likelihood.eval(z), model.latent_dim(), counts, &mut rng)?;
+            Ok(estimates.into_iter().map(|e| e - exact).collect())
+        })
+        .collect::<Result<_, NaiveMcError>>()?;
+
+    Ok(counts
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            let mut column: Vec<f64> = log_ratios.iter().map(|row| row[i]).collect();
+            let ratios = column.iter().map(|l| l.exp());
+            let mean_square = ratios.clone().map(|q| (q - 1.0) * (q - 1.0)).sum::<f64>();
+            let mean_ratio = ratios.sum::<f64>() / repeats as f64;
+            column.sort_by(f64::total_cmp);
+            ErrorAtCount {
+                samples: n,
+                rms_relative_error: (mean_square / repeats as f64).sqrt(),
+                predicted_relative_error: (relative_variance / n as f64).sqrt(),
+                mean_ratio,
+                median_log10_ratio: median(&column) / std::f64::consts::LN_10,
+            }
+        })
+        .collect())
+}
+
+fn median(sorted: &[f64]) -> f64 {
+    let m = sorted.len() / 2;
+    if sorted.len() % 2 == 1 {
+        sorted[m]
+    } else {
+        0.5 * (sorted[m - 1] + sorted[m])
+    }
+}
+
+/// One column of the error table: a model and how the naive estimate fares on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorColumn {
+    /// D, the dimension of `x`.
+    pub data_dim: usize,
+    /// k, the dimension of `z`.
+    pub latent_dim: usize,
+    /// The error at each sample count.
+    pub rows: Vec<ErrorAtCount>,
+}
+
+/// [`relative_error_study`] on nested models of growing data dimension: one random model of
+/// latent dimension `latent_dim` and noise `noise_std`, one data point `x` drawn from it, and
+/// for each `D` in `data_dims` the model and point restricted to their first `D` coordinates.
+pub fn error_table(
+    latent_dim: usize,
+    data_dims: &[usize],
+    noise_std: f64,
+    counts: &[usize],
+    repeats: usize,
+    seed: u64,
+) -> Result<Vec<ErrorColumn>, NaiveMcError> {
+    check_dims(data_dims)?;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let largest = *data_dims.last().expect("checked non-empty");
+    let full = LinearGaussian::random(latent_dim, largest, noise_std, &mut rng)?;
+    let (_, x) = full.sample(&mut rng);
+    data_dims
+        .iter()
+        .map(|&d| {
+            let model = full.first_coordinates(d)?;
+            let x = x.slice(ndarray::s![..d]);
+            // The repeats' seeds follow the model's, so each column is reproducible alone.
+            let rows = relative_error_study(&model, x, counts, repeats, seed.wrapping_add(1))?;
+            Ok(ErrorColumn {
+                data_dim: d,
+                latent_dim,
+                rows,
+            })
+        })
+        .collect()
+}
+
+// ANCHOR: samples_needed
+/// `log10` of the number of prior draws that bring the naive estimate's relative standard
+/// error down to `relative_error`, from `log(E[p(x|z)²] / p(x)²)`: `N = (ratio - 1) / error²`.
+pub fn log10_samples_needed(log_second_moment_ratio: f64, relative_error: f64) -> f64 {
+    let l = log_second_moment_ratio;
+    // ratio - 1 = exp(l) - 1; beyond l = 30 it is exp(l) to 13 digits, whose log10 is l/ln 10.
+    let log10_variance = if l > 30.0 {
+        l / std::f64::consts::LN_10
+    } else {
+        l.exp_m1().log10()
+    };
+    log10_variance - 2.0 * relative_error.log10()
+}
+// ANCHOR_END: samples_needed
+
+/// How many prior draws the naive estimator needs as the data dimension grows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostAtDimension {
+    /// D, the dimension of `x`.
+    pub data_dim: usize,
+    /// log10 of the draws needed for a 10% relative error, averaged over the data points.
+    pub log10_samples_for_10_percent: f64,
+}
+
+/// For each `D` in `data_dims`: a model with latent dimension `latent_dim` and noise `noise_std`
+/// on `D` coordinates of `x`, and the draws the naive estimator needs for a 10% relative error,
+/// averaged (in log10) over `points` data points drawn from the model.
+///
+/// The models are nested: each uses the first `D` rows of one `W` and the first `D` coordinates
+/// of the same data points, so that a row differs from the previous one only by the extra
+/// coordinates of `x` the latent variable must now explain.
+pub fn cost_by_dimension(
+    latent_dim: usize,
+    data_dims: &[usize],
+    noise_std: f64,
+    points: usize,
+    seed: u64,
+) -> Result<Vec<CostAtDimension>, NaiveMcError> {
+    check_dims(data_dims)?;
+    if points == 0 {
+        return Err(NaiveMcError::NoRepeats);
+    }
+    let mut rng = StdRng::seed_from_u64(seed);
+    let largest = *data_dims.last().expect("checked non-empty");
+    let full = LinearGaussian::random(latent_dim, largest, noise_std, &mut rng)?;
+    let xs: Vec<Array1<f64>> = (0..points).map(|_| full.sample(&mut rng).1).collect();
+    data_dims
+        .iter()
+        .map(|&d| {
+            let variance = full.first_coordinates(d)?.naive_variance();
+            let total: f64 = xs
+                .iter()
+                .map(|x| {
+                    let ratio = variance.log_second_moment_ratio(x.slice(ndarray::s![..d]));
+                    log10_samples_needed(ratio, 0.1)
+                })
+                .sum();
+            Ok(CostAtDimension {
+                data_dim: d,
+                log10_samples_for_10_percent: total / points as f64,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_counts_are_refused() {
+        let mut rng = StdRng::seed_from_u64(0);
+        for counts in [&[][..], &[0, 10], &[10, 10], &[100, 10]] {
+            assert!(matches!(
+                naive_log_evidence(|_| 0.0, 1, counts, &mut rng),
+                Err(NaiveMcError::BadCounts(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn bad_dimensions_and_repeats_are_refused() {
+        assert!(matches!(
+            cost_by_dimension(2, &[4, 2], 0.5, 3, 0),
+            Err(NaiveMcError::BadDimensions(_))
+        ));
+        assert!(matches!(
+            error_table(2, &[0], 0.5, &[10], 1, 0),
+            Err(NaiveMcError::BadDimensions(_))
+        ));
+        assert!(matches!(
+            error_table(2, &[3], 0.5, &[10], 0, 0),
+            Err(NaiveMcError::NoRepeats)
+        ));
+    }
+
+    #[test]
+    fn a_constant_likelihood_is_estimated_exactly() {
+        // If p(x|z) = c for every z, every estimate is exactly log c.
+        let mut rng = StdRng::seed_from_u64(0);
+        let est = naive_log_evidence(|_| -3.0, 2, &[1, 10, 1000], &mut rng).unwrap();
+        for e in est {
+            assert!((e + 3.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn samples_needed_follows_the_variance_formula() {
+        // ratio = 1 + 4: relative variance 4, so N = 4 / 0.1² = 400.
+        assert!((log10_samples_needed(5f64.ln(), 0.1) - 400f64.log10()).abs() < 1e-12);
+        // Far beyond f64's range the formula still gives a finite log10.
+        assert!(
+            (log10_samples_needed(2000.0, 0.1) - (2000.0 / std::f64::consts::LN_10 + 2.0)).abs()
+                < 1e-9
+        );
+    }
+}
