@@ -1,7 +1,7 @@
 //! The book against the code: builds the whole book in-process (mdBook with the KaTeX
 //! preprocessor, as `mdbook build` does) and fails on what mdBook would only log or let pass:
 //! a missing include or anchor, a formula KaTeX cannot render, a chapter page that does not
-//! link its crate, a crate with no listing, a relative link that points nowhere, a CDN link.
+//! link its crate, a crate with no listing, a relative link that points nowhere, a CDN link, a page SUMMARY.md lists but mdBook dropped.
 
 mod crates;
 mod files;
@@ -9,6 +9,7 @@ mod html_links;
 mod includes;
 mod katex_config;
 mod math;
+mod summary;
 
 use std::path::PathBuf;
 
@@ -89,5 +90,9 @@ fn the_book_builds_and_its_links_resolve() {
         css.display()
     );
     book.build().expect("the book builds");
+    assert_no_problems(
+        "pages of SUMMARY.md",
+        &summary::check(&root().join("book"), out.path()),
+    );
     assert_no_problems("built HTML", &html_links::check(out.path()));
 }
