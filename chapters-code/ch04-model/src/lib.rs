@@ -1,0 +1,18 @@
+//! Chapter 4: the VAE itself, with every gradient written by hand.
+//!
+//! A [`dense::Dense`] layer and [`activation`]s build the [`encoder`] and the [`decoder`];
+//! [`bernoulli`] scores pixels from logits, stably; [`vae`] joins them with chapter 3's
+//! reparameterized sample and chapter 2's KL into the negative ELBO and its backward pass.
+//! [`workspace`] holds every intermediate matrix, so a training step allocates nothing;
+//! [`gradcheck`] compares the backward pass with finite differences.
+
+pub mod activation;
+pub mod bernoulli;
+pub mod decoder;
+pub mod dense;
+pub mod encoder;
+pub mod gradcheck;
+pub mod scalar;
+pub mod shape;
+pub mod vae;
+pub mod workspace;

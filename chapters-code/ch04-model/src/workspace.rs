@@ -1,0 +1,67 @@
+//! Every intermediate matrix of a forward and backward pass, allocated once for the largest
+//! batch and reused at every step. A smaller batch (the last one of an epoch) uses the first
+//! rows of each buffer.
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, s};
+
+use crate::scalar::Real;
+use crate::shape::VaeShape;
+
+/// The activations the backward pass needs, and scratch space for the gradients flowing
+/// back. Names follow the page: `h_enc` is the encoder's hidden layer, `d_...` a gradient.
+#[derive(Debug, Clone)]
+pub struct Workspace<F> {
+    pub h_enc: Array2<F>,
+    pub mu: Array2<F>,
+    pub logvar: Array2<F>,
+    pub eps: Array2<F>,
+    pub z: Array2<F>,
+    pub h_dec: Array2<F>,
+    pub logits: Array2<F>,
+    pub d_logits: Array2<F>,
+    pub d_h_dec: Array2<F>,
+    pub d_z: Array2<F>,
+    pub d_mu: Array2<F>,
+    pub d_logvar: Array2<F>,
+    pub d_h_enc: Array2<F>,
+}
+
+impl<F: Real> Workspace<F> {
+    /// Buffers for batches of up to `capacity` examples of a network of the given shape.
+    pub fn new(shape: VaeShape, capacity: usize) -> Self {
+        let m = |cols| Array2::zeros((capacity, cols));
+        let (d, h, l) = (shape.input, shape.hidden, shape.latent);
+        Workspace {
+            h_enc: m(h),
+            mu: m(l),
+            logvar: m(l),
+            eps: m(l),
+            z: m(l),
+            h_dec: m(h),
+            logits: m(d),
+            d_logits: m(d),
+            d_h_dec: m(h),
+            d_z: m(l),
+            d_mu: m(l),
+            d_logvar: m(l),
+            d_h_enc: m(h),
+        }
+    }
+
+    /// The largest batch the buffers hold.
+    pub fn capacity(&self) -> usize {
+        self.mu.nrows()
+    }
+}
+
+// ANCHOR: rows
+/// The first `n` rows of a buffer.
+pub fn rows<F>(buffer: &Array2<F>, n: usize) -> ArrayView2<'_, F> {
+    buffer.slice(s![..n, ..])
+}
+
+/// The first `n` rows of a buffer, writable.
+pub fn rows_mut<F>(buffer: &mut Array2<F>, n: usize) -> ArrayViewMut2<'_, F> {
+    buffer.slice_mut(s![..n, ..])
+}
+// ANCHOR_END: rows
