@@ -1,8 +1,10 @@
-//! Chapter 5: training the VAE on real MNIST.
+//! Chapter 5: training chapter 4's VAE on real MNIST.
 //!
-//! So far this crate holds the data pipeline: finding, fetching, verifying and reading MNIST
-//! ([`data`]) and drawing it into pictures ([`grid`], [`animation`]), plus the training
-//! pieces that do not depend on the model: mini-batches ([`batches`]) and Adam ([`adam`]).
+//! [`data`] finds, fetches, verifies and reads MNIST; [`batches`] shuffles it into
+//! mini-batches; [`adam`] is the optimiser; [`trainer`] runs epochs and evaluations;
+//! [`run`] is the whole command, writing what [`samples`], [`reconstructions`], [`grid`],
+//! [`animation`], [`metrics`], [`loss_plot`] and [`checkpoint`] make. [`seeds`] gives every
+//! random choice its own reproducible stream.
 
 pub mod adam;
 pub mod animation;
@@ -10,5 +12,13 @@ pub mod batches;
 pub mod checkpoint;
 pub mod data;
 pub mod grid;
+pub mod loss_plot;
 pub mod metrics;
 pub mod options;
+pub mod progress;
+pub mod reconstructions;
+pub mod run;
+pub mod samples;
+pub mod seeds;
+pub mod threads;
+pub mod trainer;

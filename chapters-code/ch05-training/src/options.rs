@@ -38,6 +38,10 @@ pub struct Options {
     #[arg(long, default_value_t = 1e-3)]
     pub lr: f32,
 
+    /// Weight of the KL term in the loss: 1 is the VAE's ELBO; other values give a beta-VAE.
+    #[arg(long, default_value_t = 1.0)]
+    pub beta: f32,
+
     /// Seed of every random choice: initial weights, batch order, noise.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -63,7 +67,9 @@ pub struct Options {
     #[arg(long)]
     pub threads: Option<usize>,
 
-    /// Continue from the checkpoint in --out, up to --epochs epochs in all.
+    /// Continue from the checkpoint in --out, up to --epochs epochs in all. The other options
+    /// must be those of the run that made it, except --lr, which may change (lower it to go
+    /// on after a divergence).
     #[arg(long)]
     pub resume: bool,
 }
@@ -83,6 +89,9 @@ impl Options {
         }
         if !(self.lr.is_finite() && self.lr > 0.0) {
             bail!("--lr must be a positive number, not {}", self.lr);
+        }
+        if !(self.beta.is_finite() && self.beta >= 0.0) {
+            bail!("--beta must be a number >= 0, not {}", self.beta);
         }
         if self.limit == Some(0) {
             bail!("--limit must be at least 1");
@@ -128,7 +137,7 @@ mod tests {
             (o.batch_size, o.latent_dim, o.hidden, o.seed),
             (128, 20, 400, 1)
         );
-        assert_eq!(o.lr, 1e-3);
+        assert_eq!((o.lr, o.beta), (1e-3, 1.0));
         assert_eq!(o.dataset, Dataset::Mnist);
         o.validate().unwrap();
     }
@@ -143,6 +152,8 @@ mod tests {
         assert!(refusal(&["--lr", "NaN"]).contains("--lr"));
         assert!(refusal(&["--lr", "inf"]).contains("--lr"));
         assert!(refusal(&["--lr", "0"]).contains("--lr"));
+        assert!(refusal(&["--beta", "-1"]).contains("--beta"));
+        assert!(refusal(&["--beta", "NaN"]).contains("--beta"));
         assert!(refusal(&["--limit", "0"]).contains("--limit"));
         assert!(refusal(&["--threads", "0"]).contains("--threads"));
     }

@@ -160,6 +160,17 @@ impl Split {
             .mapv(|p| f32::from(p) / 255.0)
     }
 
+    /// The first `n` images and labels only (all of them when there are fewer).
+    pub fn first(&self, n: usize) -> Split {
+        let n = n.min(self.len());
+        Split {
+            images: self.images.slice(ndarray::s![..n, ..]).to_owned(),
+            labels: self.labels[..n].to_vec(),
+            rows: self.rows,
+            cols: self.cols,
+        }
+    }
+
     /// How many images of each class 0-9.
     pub fn label_counts(&self) -> [usize; 10] {
         let mut counts = [0; 10];
