@@ -20,5 +20,4 @@ pub mod reconstructions;
 pub mod run;
 pub mod samples;
 pub mod seeds;
-pub mod threads;
 pub mod trainer;

@@ -6,13 +6,9 @@ use clap::Parser;
 
 use ch05_training::options::Options;
 use ch05_training::run::{self, GIF};
-use ch05_training::threads::set_matrix_threads;
 
 fn main() -> Result<()> {
     let options = Options::parse();
-    if let Some(threads) = options.threads {
-        set_matrix_threads(threads);
-    }
     let outcome = run::run(&options)?;
     if let Some(last) = outcome.metrics.last() {
         println!(

@@ -81,6 +81,9 @@ pub fn run(options: &Options) -> Result<Outcome> {
     let settings = settings(options, shape);
     let mut trainer = Trainer::new(shape, options.batch_size, options.lr, options.seed);
     trainer.beta = options.beta;
+    if let Some(threads) = options.threads {
+        trainer.set_threads(threads);
+    }
     let checkpoint_path = out.join(CHECKPOINT);
     let (mut metrics, mut frames) = (Vec::new(), Vec::new());
     let mut done = 0;

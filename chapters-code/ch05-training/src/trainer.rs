@@ -7,7 +7,9 @@ use anyhow::{Context, Result, bail, ensure};
 use ch04_model::shape::VaeShape;
 use ch04_model::vae::{Latent, Loss, Vae};
 use ch04_model::workspace::{Workspace, rows_mut};
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, Axis, s};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 use crate::adam::Adam;
 use crate::batches::{gather, shuffled_order};
@@ -15,16 +17,32 @@ use crate::checkpoint::Checkpoint;
 use crate::seeds::{self, Purpose};
 
 /// Everything that persists from step to step: the model, Adam's state, and the buffers a
-/// step reuses (the gradient, the activations, the batch), allocated once.
+/// step reuses, allocated once. A batch is cut into one *shard* per thread; each shard has
+/// its own activations and gradient, so the threads share nothing but the read-only model.
 pub struct Trainer {
     pub vae: Vae<f32>,
     pub adam: Adam,
     /// The weight of the KL term: 1 for the ELBO, other values for a beta-VAE.
     pub beta: f32,
     pub batch_size: usize,
-    grad: Vae<f32>,
-    ws: Workspace<f32>,
+    shards: Vec<Shard>,
+}
+
+/// One thread's part of a batch: its images, activations and gradient.
+struct Shard {
     batch: Array2<f32>,
+    ws: Workspace<f32>,
+    grad: Vae<f32>,
+}
+
+impl Shard {
+    fn new(shape: VaeShape, capacity: usize) -> Self {
+        Shard {
+            batch: Array2::zeros((capacity, shape.input)),
+            ws: Workspace::new(shape, capacity),
+            grad: Vae::zeros(shape),
+        }
+    }
 }
 
 /// What a training step reports to whoever watches (the progress bar).
@@ -38,20 +56,62 @@ pub struct Step {
     pub loss: f64,
 }
 
+/// Runs `work` on each shard with its part of `indices`, on one thread per shard (the first
+/// on the calling thread). Parts differ in size by at most one image.
+fn on_shards<R: Send>(
+    shards: &mut [Shard],
+    indices: &[usize],
+    work: impl Fn(usize, &mut Shard, &[usize]) -> R + Sync,
+) -> Vec<R> {
+    let per = indices.len().div_ceil(shards.len()).max(1);
+    let mut parts = shards.iter_mut().zip(indices.chunks(per)).enumerate();
+    let Some((_, (first, first_part))) = parts.next() else {
+        return Vec::new();
+    };
+    let work = &work;
+    std::thread::scope(|scope| {
+        let others: Vec<_> = parts
+            .map(|(k, (shard, part))| scope.spawn(move || work(k, shard, part)))
+            .collect();
+        let mut results = vec![work(0, first, first_part)];
+        results.extend(
+            others
+                .into_iter()
+                .map(|h| h.join().expect("a shard panicked")),
+        );
+        results
+    })
+}
+
 impl Trainer {
-    /// A fresh model, initialised from the run's seed.
+    /// A fresh model, initialised from the run's seed, computing on every core.
     pub fn new(shape: VaeShape, batch_size: usize, lr: f32, seed: u64) -> Self {
         let vae = Vae::new(shape, &mut seeds::rng(seed, Purpose::Init, 0));
         let sizes: Vec<usize> = vae.parameters().iter().map(|p| p.len()).collect();
-        Trainer {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut trainer = Trainer {
             adam: Adam::new(&sizes, lr),
             beta: 1.0,
             batch_size,
-            grad: Vae::zeros(shape),
-            ws: Workspace::new(shape, batch_size),
-            batch: Array2::zeros((batch_size, shape.input)),
+            shards: Vec::new(),
             vae,
-        }
+        };
+        trainer.set_threads(threads);
+        trainer
+    }
+
+    /// Computes on `threads` threads (at least 1, at most one per image of a batch). The
+    /// numbers depend on it: each shard's gradient is summed in a fixed order, so a run is
+    /// reproducible bit for bit with the same `threads`.
+    pub fn set_threads(&mut self, threads: usize) {
+        let threads = threads.clamp(1, self.batch_size);
+        let capacity = self.batch_size.div_ceil(threads);
+        let shape = self.shape();
+        self.shards = (0..threads).map(|_| Shard::new(shape, capacity)).collect();
+    }
+
+    pub fn threads(&self) -> usize {
+        self.shards.len()
     }
 
     pub fn shape(&self) -> VaeShape {
@@ -74,28 +134,34 @@ impl Trainer {
         let steps = order.len().div_ceil(self.batch_size);
         let mut total = 0.0;
         for (i, indices) in order.chunks(self.batch_size).enumerate() {
-            let x = &mut rows_mut(&mut self.batch, indices.len());
-            gather(images, indices, x.view_mut());
-            self.vae.forward(x, Latent::Sample(&mut rng), &mut self.ws);
-            let loss = self
-                .vae
-                .backward(x, &mut self.ws, self.beta, &mut self.grad, true)
-                .expect("the loss was asked for");
-            let per_image =
-                f64::from(loss.reconstruction + self.beta * loss.kl) / indices.len() as f64;
+            // Each shard draws its noise from its own generator, seeded from the epoch's.
+            let noise_seeds: Vec<u64> = self.shards.iter().map(|_| rng.random()).collect();
+            let (vae, beta) = (&self.vae, self.beta);
+            let losses = on_shards(&mut self.shards, indices, |k, shard, part| {
+                let x = &mut rows_mut(&mut shard.batch, part.len());
+                gather(images, part, x.view_mut());
+                let mut noise = StdRng::seed_from_u64(noise_seeds[k]);
+                vae.forward(x, Latent::Sample(&mut noise), &mut shard.ws);
+                vae.backward(x, &mut shard.ws, beta, &mut shard.grad, true)
+                    .expect("the loss was asked for")
+            });
+            let (reconstruction, kl) = losses.iter().fold((0.0, 0.0), |(r, k), l| {
+                (r + f64::from(l.reconstruction), k + f64::from(l.kl))
+            });
+            let per_image = (reconstruction + f64::from(self.beta) * kl) / indices.len() as f64;
             if !per_image.is_finite() {
                 bail!(
-                    "epoch {epoch}, step {}: the loss is {per_image} (reconstruction {}, KL {}); \
-                     the weights have diverged, most likely because the learning rate (--lr {}) \
-                     is too high for these data",
+                    "epoch {epoch}, step {}: the loss is {per_image} (reconstruction \
+                     {reconstruction}, KL {kl}); the weights have diverged, most likely because \
+                     the learning rate (--lr {}) is too high for these data",
                     i + 1,
-                    loss.reconstruction,
-                    loss.kl,
                     self.adam.lr
                 );
             }
+            let used = &self.shards[..losses.len()];
+            let grads: Vec<Vec<&[f32]>> = used.iter().map(|s| s.grad.parameters()).collect();
             self.adam
-                .step(&mut self.vae.parameters_mut(), &self.grad.parameters());
+                .step_summed(&mut self.vae.parameters_mut(), &grads, used.len());
             total += per_image * indices.len() as f64;
             on_step(Step {
                 epoch,
@@ -120,13 +186,20 @@ impl Trainer {
         };
         let all: Vec<usize> = (0..images.nrows()).collect();
         for indices in all.chunks(self.batch_size) {
-            let x = &mut rows_mut(&mut self.batch, indices.len());
-            gather(images, indices, x.view_mut());
-            self.vae.forward(x, Latent::Sample(&mut rng), &mut self.ws);
-            let loss = self.vae.loss(x, &mut self.ws);
-            sum.reconstruction += f64::from(loss.reconstruction);
-            sum.kl += f64::from(loss.kl);
-            sum.count += loss.count;
+            let noise_seeds: Vec<u64> = self.shards.iter().map(|_| rng.random()).collect();
+            let vae = &self.vae;
+            let losses = on_shards(&mut self.shards, indices, |k, shard, part| {
+                let x = &mut rows_mut(&mut shard.batch, part.len());
+                gather(images, part, x.view_mut());
+                let mut noise = StdRng::seed_from_u64(noise_seeds[k]);
+                vae.forward(x, Latent::Sample(&mut noise), &mut shard.ws);
+                vae.loss(x, &mut shard.ws)
+            });
+            for loss in losses {
+                sum.reconstruction += f64::from(loss.reconstruction);
+                sum.kl += f64::from(loss.kl);
+                sum.count += loss.count;
+            }
         }
         sum
     }
@@ -135,11 +208,13 @@ impl Trainer {
     /// Decodes latent points into pixel probabilities, one image per row.
     pub fn decode(&mut self, z: ArrayView2<f32>) -> Array2<f32> {
         let mut out = Array2::zeros((z.nrows(), self.shape().input));
+        let shard = &mut self.shards[0];
+        let rows = shard.batch.nrows();
         for (z, mut out) in z
-            .axis_chunks_iter(ndarray::Axis(0), self.batch_size)
-            .zip(out.axis_chunks_iter_mut(ndarray::Axis(0), self.batch_size))
+            .axis_chunks_iter(Axis(0), rows)
+            .zip(out.axis_chunks_iter_mut(Axis(0), rows))
         {
-            self.vae.decode(&z, &mut self.ws, &mut out);
+            self.vae.decode(&z, &mut shard.ws, &mut out);
         }
         out
     }
@@ -147,16 +222,19 @@ impl Trainer {
     /// The images passed through the encoder's mean and the decoder: reconstructions.
     pub fn reconstruct(&mut self, images: ArrayView2<u8>) -> Array2<f32> {
         let mut out = Array2::zeros((images.nrows(), self.shape().input));
+        let shard = &mut self.shards[0];
+        let rows = shard.batch.nrows();
         let all: Vec<usize> = (0..images.nrows()).collect();
         for (indices, mut out) in all
-            .chunks(self.batch_size)
-            .zip(out.axis_chunks_iter_mut(ndarray::Axis(0), self.batch_size))
+            .chunks(rows)
+            .zip(out.axis_chunks_iter_mut(Axis(0), rows))
         {
-            let x = &mut rows_mut(&mut self.batch, indices.len());
+            let n = indices.len();
+            let x = &mut rows_mut(&mut shard.batch, n);
             gather(images, indices, x.view_mut());
-            self.vae.forward(x, Latent::Mean, &mut self.ws);
-            let z = self.ws.z.slice(ndarray::s![..indices.len(), ..]).to_owned();
-            self.vae.decode(&z, &mut self.ws, &mut out);
+            self.vae.forward(x, Latent::Mean, &mut shard.ws);
+            let z = shard.ws.z.slice(s![..n, ..]).to_owned();
+            self.vae.decode(&z, &mut shard.ws, &mut out);
         }
         out
     }

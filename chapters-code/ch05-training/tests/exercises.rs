@@ -1,0 +1,40 @@
+//! The numbers in the answers to chapter 5's exercises.
+
+use ch04_model::shape::VaeShape;
+use ch05_training::adam::Adam;
+use ch05_training::batches::shuffled_order;
+use ch05_training::seeds::{self, Purpose};
+use ch05_training::trainer::Trainer;
+
+#[test]
+fn an_epoch_is_469_steps_and_the_last_batch_holds_96() {
+    let order = shuffled_order(60_000, &mut seeds::rng(1, Purpose::Train, 1));
+    let batches: Vec<usize> = order.chunks(128).map(<[usize]>::len).collect();
+    assert_eq!(batches.len(), 469);
+    assert_eq!(*batches.last().unwrap(), 96);
+}
+
+#[test]
+fn without_bias_correction_the_first_step_would_be_3_16_times_lr() {
+    // At t = 1, m = (1 - beta1) g and v = (1 - beta2) g^2: the uncorrected ratio m / sqrt(v).
+    let adam = Adam::new(&[1], 1e-3);
+    let g = 0.37f64;
+    let (b1, b2) = (f64::from(adam.beta1), f64::from(adam.beta2));
+    let ratio = ((1.0 - b1) * g) / ((1.0 - b2) * g * g).sqrt();
+    assert!((ratio - 3.162).abs() < 1e-3, "{ratio}");
+    // With the correction, the real first step is lr.
+    let mut adam = adam;
+    let mut p = vec![0.0f32];
+    adam.step(&mut [&mut p], &[&[g as f32]]);
+    assert!((p[0] + 1e-3).abs() < 1e-7, "{}", p[0]);
+}
+
+#[test]
+fn a_checkpoint_of_the_default_model_holds_7_833_888_bytes_of_numbers() {
+    let trainer = Trainer::new(VaeShape::MNIST, 128, 1e-3, 1);
+    let bytes = trainer.checkpoint(1, vec![]).to_bytes();
+    let numbers = 3 * 652_824 * 4;
+    assert_eq!(numbers, 7_833_888);
+    let header = bytes.len() - numbers;
+    assert!(header < 200, "the text header is {header} bytes");
+}
