@@ -1,0 +1,268 @@
+//! The whole chapter as one call: get the models, make every figure and table, write them
+//! into the output folder. The binary is a thin command line around [`run`].
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail, ensure};
+use ch01_generative_models::atomic::write_atomic;
+use ch05_training::animation::gif_bytes;
+use ch05_training::data::{self, DataOptions, Dataset};
+use ch05_training::grid::save_png;
+use ch05_training::trainer::Trainer;
+use ndarray::s;
+
+use crate::beta::{self, BETAS, BetaRow};
+use crate::interpolate::{self, GIF_STEPS, MidpointNorms, PAIRS, STEPS};
+use crate::likelihood::{self, LikelihoodTable};
+use crate::manifold::{self, SIDE};
+use crate::models::{self, Common, Spec};
+use crate::posterior::encode;
+use crate::report;
+use crate::scatter;
+
+/// The files written into the output folder.
+pub const MANIFOLD: &str = "manifold.png";
+pub const SCATTER: &str = "latent-scatter.png";
+pub const INTERPOLATION_PNG: &str = "interpolation.png";
+pub const INTERPOLATION_GIF: &str = "interpolation.gif";
+pub const BETA_SAMPLES: &str = "beta-samples.png";
+pub const RESULTS: &str = "results.txt";
+
+/// The training threads of the book's run. The numbers of chapter 5's training depend on how
+/// each batch is split between threads, so the binary pins their number rather than taking
+/// every core: the figures and tables come out the same on any machine.
+pub const THREADS: usize = 2;
+
+/// Everything a run can be asked to do differently.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the figures and `results.txt` go.
+    pub out: PathBuf,
+    /// Where the training runs of chapter 5 write their own outputs.
+    pub runs: PathBuf,
+    pub seed: u64,
+    pub data_dir: Option<PathBuf>,
+    /// A 20-d model trained by chapter 5; `None` trains one here.
+    pub checkpoint: Option<PathBuf>,
+    /// Epochs of the models trained here for the manifold, scatter, interpolation and log p(x).
+    pub epochs: usize,
+    /// Epochs of each model of the beta comparison.
+    pub beta_epochs: usize,
+    /// Latent dimension of the main model when it is trained here.
+    pub latent: usize,
+    pub hidden: usize,
+    /// Train and test on the first N images only.
+    pub limit: Option<usize>,
+    /// Threads of every training run (chapter 5's `--threads`).
+    pub threads: usize,
+    /// Test images whose log p(x) is estimated.
+    pub likelihood_images: usize,
+    /// The numbers of importance samples.
+    pub ks: Vec<usize>,
+}
+
+/// What a run found, for printing and for tests.
+pub struct Results {
+    pub likelihood: LikelihoodTable,
+    pub beta: Vec<BetaRow>,
+    pub midpoints: Vec<MidpointNorms>,
+    pub latent: usize,
+    pub files: Vec<PathBuf>,
+    pub text: String,
+}
+
+impl Settings {
+    fn validate(&self) -> Result<()> {
+        for (name, value) in [
+            ("--epochs", self.epochs),
+            ("--beta-epochs", self.beta_epochs),
+            ("--likelihood-images", self.likelihood_images),
+            ("--threads", self.threads),
+        ] {
+            ensure!(value > 0, "{name} must be at least 1");
+        }
+        ensure!(self.limit != Some(0), "--limit must be at least 1");
+        ensure!(
+            !self.ks.is_empty() && self.ks.iter().all(|&k| k > 0),
+            "every K must be at least 1"
+        );
+        if let Some(path) = self.checkpoint.as_ref().filter(|p| !p.is_file()) {
+            bail!(
+                "--checkpoint {}: no such file (chapter 5 writes checkpoint.bin into its --out folder)",
+                path.display()
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Runs every experiment of the chapter and writes its files into `settings.out`.
+pub fn run(settings: &Settings) -> Result<Results> {
+    settings.validate()?;
+    std::fs::create_dir_all(&settings.out)
+        .with_context(|| format!("cannot create the output folder {}", settings.out.display()))?;
+    let mut data = data::load(&DataOptions {
+        dataset: Dataset::Mnist,
+        data_dir: settings.data_dir.clone(),
+    })?;
+    if let Some(n) = settings.limit {
+        data.test = data.test.first(n);
+    }
+    let (test, side) = (&data.test, data.test.rows);
+    let common = Common {
+        runs: settings.runs.clone(),
+        seed: settings.seed,
+        data_dir: settings.data_dir.clone(),
+        limit: settings.limit,
+        hidden: settings.hidden,
+        threads: settings.threads,
+    };
+    let mut files = Vec::new();
+    let mut text = String::new();
+    let timer = Instant::now();
+
+    // The 2-D model: the manifold and the scatter.
+    println!(
+        "\n== the 2-D latent space: training a model with latent dimension 2 for {} epochs",
+        settings.epochs
+    );
+    let two_d = models::train(
+        &common,
+        Spec {
+            name: "latent-2",
+            latent: 2,
+            beta: 1.0,
+            epochs: settings.epochs,
+        },
+    )?;
+    let path = settings.out.join(MANIFOLD);
+    save_png(&manifold::picture(&two_d.vae, SIDE, side, side)?, &path)?;
+    files.push(path);
+    let means = encode(&two_d.vae, test.images.view()).mu;
+    let path = settings.out.join(SCATTER);
+    scatter::chart(means.view(), &test.labels, &data.dataset.class_names()).save_png(&path)?;
+    files.push(path);
+
+    // The main model: interpolations and log p(x).
+    let main = main_model(settings, &common)?;
+    ensure!(
+        main.shape().input == side * side,
+        "the checkpoint's model reads {} pixels, MNIST has {}",
+        main.shape().input,
+        side * side
+    );
+    let latent = main.shape().latent;
+    println!("\n== interpolations between test digits, in the {latent}-d latent space");
+    let pairs = interpolate::pick_pairs(&test.labels, &PAIRS)?;
+    let ends = interpolate::ends(&main.vae, test.images.view(), &pairs);
+    let path = settings.out.join(INTERPOLATION_PNG);
+    save_png(&interpolate::strip(&main.vae, &ends, STEPS, side, 2), &path)?;
+    files.push(path);
+    let frames = interpolate::frames(&main.vae, &ends, GIF_STEPS, side, 3);
+    let path = settings.out.join(INTERPOLATION_GIF);
+    write_atomic(&path, &gif_bytes(&frames, 12, 12)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    files.push(path);
+    let midpoints = interpolate::midpoint_norms(&ends);
+    let table = report::midpoints(&PAIRS, &midpoints, latent);
+    println!("{table}");
+    text.push_str(&format!("Interpolation: lengths of the codes\n\n{table}\n"));
+
+    let n = settings.likelihood_images.min(test.len());
+    println!(
+        "== log p(x) by importance sampling, K = {:?}, on the first {n} test images",
+        settings.ks
+    );
+    let start = Instant::now();
+    let images = test.images.slice(s![..n, ..]);
+    let likelihood = likelihood::table(&main.vae, images, &settings.ks, settings.seed);
+    let table = report::likelihood(&likelihood);
+    println!("{table}({:.1} s)\n", start.elapsed().as_secs_f64());
+    text.push_str(&format!(
+        "Importance-sampled log p(x) of the {latent}-d model\n\n{table}\n"
+    ));
+
+    // The beta comparison.
+    println!(
+        "== beta: training with beta = {BETAS:?}, {} epochs each",
+        settings.beta_epochs
+    );
+    let z = beta::prior_draws(settings.seed, settings.latent);
+    let mut rows = Vec::new();
+    let mut grids = Vec::new();
+    for b in BETAS {
+        let name = format!("beta-{b}");
+        let spec = Spec {
+            name: &name,
+            latent: settings.latent,
+            beta: b,
+            epochs: settings.beta_epochs,
+        };
+        let mut trainer = models::train(&common, spec)?;
+        rows.push(beta::row(&mut trainer, test.images.view(), settings.seed));
+        grids.push(beta::samples(&trainer, z.view(), side));
+    }
+    let path = settings.out.join(BETA_SAMPLES);
+    save_png(&beta::side_by_side(&grids, 16), &path)?;
+    files.push(path);
+    let table = report::beta(&rows);
+    println!("{table}");
+    text.push_str(&format!(
+        "beta (test set, nats per image, {} epochs each)\n\n{table}\n",
+        settings.beta_epochs
+    ));
+
+    let path = settings.out.join(RESULTS);
+    write_atomic(&path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    files.push(path);
+    println!(
+        "experiments done in {:.0} s; wrote into {}:",
+        timer.elapsed().as_secs_f64(),
+        settings.out.display()
+    );
+    for f in &files {
+        println!("  {}", file_name(f));
+    }
+    Ok(Results {
+        likelihood,
+        beta: rows,
+        midpoints,
+        latent,
+        files,
+        text,
+    })
+}
+
+/// The model of chapter 5: loaded from `--checkpoint`, or trained here when none is given.
+fn main_model(settings: &Settings, common: &Common) -> Result<Trainer> {
+    match &settings.checkpoint {
+        Some(path) => {
+            println!("\n== the main model");
+            models::load(path)
+        }
+        None => {
+            println!(
+                "\n== no --checkpoint given: training the {}-d model here with chapter 5's run, {} epochs",
+                settings.latent, settings.epochs
+            );
+            models::train(
+                common,
+                Spec {
+                    name: "latent-main",
+                    latent: settings.latent,
+                    beta: 1.0,
+                    epochs: settings.epochs,
+                },
+            )
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}

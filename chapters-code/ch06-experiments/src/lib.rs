@@ -1,0 +1,25 @@
+//! Chapter 6: what the trained VAE learned.
+//!
+//! A model with a 2-D latent space shows its learned manifold ([`manifold`], on a grid of
+//! normal [`quantiles`]) and where it puts the test digits ([`scatter`]). The 20-d model of
+//! chapter 5 is walked through in straight and spherical paths ([`interpolate`]) and scored by
+//! importance sampling ([`estimator`], applied to the VAE in [`likelihood`]), which measures
+//! how far the ELBO sits below `log p(x)`. [`beta`] compares KL weights.
+//!
+//! [`models`] trains with chapter 5's loop or loads its checkpoint; [`posterior`] runs the
+//! encoder and decoder over many rows; [`experiments`] does it all and [`report`] formats the
+//! tables. [`seeds`] and [`summary`] are the small helpers.
+
+pub mod beta;
+pub mod estimator;
+pub mod experiments;
+pub mod interpolate;
+pub mod likelihood;
+pub mod manifold;
+pub mod models;
+pub mod posterior;
+pub mod quantiles;
+pub mod report;
+pub mod scatter;
+pub mod seeds;
+pub mod summary;

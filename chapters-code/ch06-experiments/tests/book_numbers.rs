@@ -1,0 +1,68 @@
+//! The chapter's page quotes the tables of the book's run: every row of
+//! `book/media/ch06-experiments/results.txt`, the file that run wrote next to its figures, must
+//! appear on `book/ch06-experiments.md` as it is, and the quiz must quote the beta table's
+//! numbers it uses. Rerunning the command the page gives rewrites that file; this test then
+//! says which rows of the page have gone stale.
+
+use std::path::PathBuf;
+
+fn book(path: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book");
+    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The rows of the tables in `results.txt`, without their header and separator lines.
+fn data_rows(results: &str) -> Vec<&str> {
+    results
+        .lines()
+        .filter(|line| line.starts_with("| ") && !line.starts_with("| pair"))
+        .filter(|line| !line.starts_with("| K ") && !line.starts_with("| beta"))
+        .collect()
+}
+
+#[test]
+fn the_page_quotes_every_row_of_the_books_run() {
+    let results = book("media/ch06-experiments/results.txt");
+    let page = book("ch06-experiments.md");
+    let rows = data_rows(&results);
+    assert_eq!(rows.len(), 4 + 5 + 3, "{results}");
+    let stale: Vec<_> = rows.iter().filter(|row| !page.contains(*row)).collect();
+    assert!(
+        stale.is_empty(),
+        "rows of results.txt not on the page: {stale:#?}"
+    );
+
+    // The ELBO line: "... -102.93 (standard error 1.89), over ...".
+    let line = results
+        .lines()
+        .find(|l| l.starts_with("ELBO"))
+        .expect("an ELBO line");
+    let (_, numbers) = line.split_once(": ").unwrap();
+    let (elbo, rest) = numbers.split_once(" (standard error ").unwrap();
+    let (error, _) = rest.split_once(')').unwrap();
+    let quoted = format!("${elbo}$ nats on average (standard error {error})");
+    assert!(page.contains(&quoted), "the page should say {quoted}");
+}
+
+#[test]
+fn the_quiz_quotes_the_beta_table() {
+    let results = book("media/ch06-experiments/results.txt");
+    let quiz = book("quiz.md");
+    let cells = |beta: &str| -> Vec<String> {
+        let (_, table) = results.split_once("| beta |").expect("the beta table");
+        let row = data_rows(table)
+            .into_iter()
+            .find(|r| r.starts_with(&format!("| {beta} |")))
+            .unwrap_or_else(|| panic!("no row for beta {beta}"));
+        row.split('|').map(|c| c.trim().to_string()).collect()
+    };
+    // Columns: "", beta, reconstruction, KL, negative ELBO, active units, "".
+    let (one, four) = (cells("1"), cells("4"));
+    for quoted in [
+        format!("a KL of {} nats", four[3]),
+        format!("against {} at", one[3]),
+        format!("from {} to {} nats", one[2], four[2]),
+    ] {
+        assert!(quiz.contains(&quoted), "the quiz should say {quoted:?}");
+    }
+}
