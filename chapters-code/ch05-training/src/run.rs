@@ -113,33 +113,33 @@ pub fn run(options: &Options) -> Result<Outcome> {
     }
     if done >= options.epochs {
         println!(
-            "{} already holds {done} epochs (--epochs {})",
+            "{} already holds {done} epochs (--epochs {}): nothing to train",
             checkpoint_path.display(),
             options.epochs
         );
+    } else {
+        println!(
+            "training a {}-{}-{}-{}-{} VAE on {} {} images, {} test images, batch {}",
+            shape.input,
+            shape.hidden,
+            shape.latent,
+            shape.hidden,
+            shape.input,
+            data.train.len(),
+            data.dataset,
+            data.test.len(),
+            options.batch_size
+        );
     }
-
     let z = samples::fixed_latents(options.seed, GRID * GRID, shape.latent);
-    println!(
-        "training a {}-{}-{}-{}-{} VAE on {} {} images, {} test images, batch {}",
-        shape.input,
-        shape.hidden,
-        shape.latent,
-        shape.hidden,
-        shape.input,
-        data.train.len(),
-        data.dataset,
-        data.test.len(),
-        options.batch_size
-    );
     for epoch in done + 1..=options.epochs {
         let steps = data.train.len().div_ceil(options.batch_size);
-        let bar = progress::epoch_bar(epoch, options.epochs, steps);
+        let mut bar = progress::EpochBar::new(epoch, options.epochs, steps);
         let start = Instant::now();
         let trained = trainer.train_epoch(data.train.images.view(), epoch, options.seed, |step| {
-            progress::show(&bar, step)
+            bar.show(step)
         });
-        bar.finish_and_clear();
+        bar.finish();
         let train_loss = trained.map_err(|e| {
             let kept = if epoch > 1 {
                 format!(
