@@ -19,13 +19,19 @@ pub enum Purpose {
 }
 
 // ANCHOR: rng
-/// The generator for `purpose` in `epoch` of a run with this `seed`: the three numbers are the
-/// 32-byte seed itself, so different triples never share a stream.
+/// The generator for `purpose` in `epoch` of a run with this `seed`.
 pub fn rng(seed: u64, purpose: Purpose, epoch: usize) -> StdRng {
+    stream(seed, purpose as u64, epoch as u64, [0; 8])
+}
+
+/// A generator whose 32-byte seed is the four arguments side by side, so different
+/// arguments never share a stream. `tag` keeps other chapters' streams apart from these.
+pub fn stream(seed: u64, purpose: u64, index: u64, tag: [u8; 8]) -> StdRng {
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    bytes[8..16].copy_from_slice(&(purpose as u64).to_le_bytes());
-    bytes[16..24].copy_from_slice(&(epoch as u64).to_le_bytes());
+    bytes[8..16].copy_from_slice(&purpose.to_le_bytes());
+    bytes[16..24].copy_from_slice(&index.to_le_bytes());
+    bytes[24..].copy_from_slice(&tag);
     StdRng::from_seed(bytes)
 }
 // ANCHOR_END: rng

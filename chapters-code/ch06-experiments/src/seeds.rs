@@ -2,7 +2,6 @@
 //! seeded by the run's seed, its purpose and an index (an image's number), so changing one
 //! experiment, or the number of images, never shifts the draws of another.
 
-use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 /// What a generator is for; each gets its own stream.
@@ -14,16 +13,10 @@ pub enum Purpose {
     BetaSamples = 2,
 }
 
-/// The generator for `purpose` and `index` in a run with this `seed`: the three numbers are the
-/// 32-byte seed itself, so different triples never share a stream.
+/// The generator for `purpose` and `index` in a run with this `seed`: chapter 5's layout of
+/// the 32-byte seed, tagged so that these streams never meet chapter 5's.
 pub fn rng(seed: u64, purpose: Purpose, index: u64) -> StdRng {
-    let mut bytes = [0u8; 32];
-    bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    bytes[8..16].copy_from_slice(&(purpose as u64).to_le_bytes());
-    bytes[16..24].copy_from_slice(&index.to_le_bytes());
-    // Distinguishes these streams from chapter 5's, which use the same layout.
-    bytes[24..].copy_from_slice(b"ch06\0\0\0\0");
-    StdRng::from_seed(bytes)
+    ch05_training::seeds::stream(seed, purpose as u64, index, *b"ch06\0\0\0\0")
 }
 
 #[cfg(test)]
