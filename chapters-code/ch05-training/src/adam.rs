@@ -134,10 +134,10 @@ impl Slices<'_> {
     }
 }
 
-/// Zero for the subnormal floats, below about 1.2e-38. Weights whose gradient is always zero
-/// (those of the border pixels, which are never ink) see `m` and `v` decay geometrically into
-/// that range, where the CPU computes many times slower; flushing them changes no update by
-/// more than 1e-38.
+/// Zero for the subnormal floats, below about 1.2e-38 (the smallest normal f32). A weight
+/// whose gradient was nonzero and then stops (a border pixel that is rarely ink, a hidden
+/// unit that stopped firing) sees `m` and `v` decay geometrically into that range, where the
+/// CPU computes many times slower; flushing them changes no update by more than 1e-38.
 fn flush(x: f32) -> f32 {
     if x.abs() < f32::MIN_POSITIVE { 0.0 } else { x }
 }

@@ -41,7 +41,9 @@ pub struct Outcome {
 }
 
 /// The settings a checkpoint must share with the run that resumes it.
-fn settings(options: &Options, shape: VaeShape) -> Vec<(String, String)> {
+/// `threads` is among them: each thread's share of a batch draws its own noise, so another
+/// thread count would continue as a different run.
+pub fn settings(options: &Options, shape: VaeShape, threads: usize) -> Vec<(String, String)> {
     [
         ("dataset", options.dataset.to_string()),
         ("limit", format!("{:?}", options.limit)),
@@ -52,6 +54,7 @@ fn settings(options: &Options, shape: VaeShape) -> Vec<(String, String)> {
         ("lr", options.lr.to_string()),
         ("beta", options.beta.to_string()),
         ("seed", options.seed.to_string()),
+        ("threads", threads.to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -78,12 +81,12 @@ pub fn run(options: &Options) -> Result<Outcome> {
         hidden: options.hidden,
         latent: options.latent_dim,
     };
-    let settings = settings(options, shape);
     let mut trainer = Trainer::new(shape, options.batch_size, options.lr, options.seed);
     trainer.beta = options.beta;
     if let Some(threads) = options.threads {
         trainer.set_threads(threads);
     }
+    let settings = settings(options, shape, trainer.threads());
     let checkpoint_path = out.join(CHECKPOINT);
     let (mut metrics, mut frames) = (Vec::new(), Vec::new());
     let mut done = 0;

@@ -3,8 +3,11 @@
 use ch04_model::shape::VaeShape;
 use ch05_training::adam::Adam;
 use ch05_training::batches::shuffled_order;
+use ch05_training::options::Options;
+use ch05_training::run;
 use ch05_training::seeds::{self, Purpose};
 use ch05_training::trainer::Trainer;
+use clap::Parser;
 
 #[test]
 fn an_epoch_is_469_steps_and_the_last_batch_holds_96() {
@@ -32,7 +35,10 @@ fn without_bias_correction_the_first_step_would_be_3_16_times_lr() {
 #[test]
 fn a_checkpoint_of_the_default_model_holds_7_833_888_bytes_of_numbers() {
     let trainer = Trainer::new(VaeShape::MNIST, 128, 1e-3, 1);
-    let bytes = trainer.checkpoint(1, vec![]).to_bytes();
+    // The settings a default run writes into its header.
+    let options = Options::try_parse_from(["ch05-training"]).unwrap();
+    let settings = run::settings(&options, VaeShape::MNIST, 2);
+    let bytes = trainer.checkpoint(20, settings).to_bytes();
     let numbers = 3 * 652_824 * 4;
     assert_eq!(numbers, 7_833_888);
     let header = bytes.len() - numbers;

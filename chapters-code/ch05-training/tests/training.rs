@@ -125,7 +125,10 @@ fn two_plus_two_epochs_equal_four_bit_for_bit() {
 #[test]
 fn resuming_with_other_settings_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    succeed(dir.path(), &["--epochs", "1", "--limit", "256"]);
+    succeed(
+        dir.path(),
+        &["--epochs", "1", "--limit", "256", "--threads", "2"],
+    );
     let output = train(
         dir.path(),
         &[
@@ -144,6 +147,22 @@ fn resuming_with_other_settings_is_refused() {
         stderr.contains("latent=20") && stderr.contains("latent=2"),
         "{stderr}"
     );
+
+    let output = train(
+        dir.path(),
+        &[
+            "--epochs",
+            "2",
+            "--limit",
+            "256",
+            "--threads",
+            "3",
+            "--resume",
+        ],
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("threads="), "{stderr}");
 
     let empty = tempfile::tempdir().unwrap();
     let output = train(empty.path(), &["--resume"]);
