@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail, ensure};
 use ch04_model::shape::VaeShape;
 use ch04_model::vae::{Latent, Loss, Vae};
-use ch04_model::workspace::{Workspace, rows_mut};
+use ch04_model::workspace::{Workspace, rows, rows_mut};
 use ndarray::{Array2, ArrayView2, Axis, s};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -36,6 +36,22 @@ struct Shard {
 }
 
 impl Shard {
+    /// Copies the images at `part` into this shard's batch and runs the forward pass on them
+    /// with noise from a generator seeded by `noise_seed`; returns how many images it holds.
+    fn forward(
+        &mut self,
+        vae: &Vae<f32>,
+        images: ArrayView2<u8>,
+        part: &[usize],
+        noise_seed: u64,
+    ) -> usize {
+        let x = &mut rows_mut(&mut self.batch, part.len());
+        gather(images, part, x.view_mut());
+        let mut noise = StdRng::seed_from_u64(noise_seed);
+        vae.forward(x, Latent::Sample(&mut noise), &mut self.ws);
+        part.len()
+    }
+
     fn new(shape: VaeShape, capacity: usize) -> Self {
         Shard {
             batch: Array2::zeros((capacity, shape.input)),
@@ -138,10 +154,8 @@ impl Trainer {
             let noise_seeds: Vec<u64> = self.shards.iter().map(|_| rng.random()).collect();
             let (vae, beta) = (&self.vae, self.beta);
             let losses = on_shards(&mut self.shards, indices, |k, shard, part| {
-                let x = &mut rows_mut(&mut shard.batch, part.len());
-                gather(images, part, x.view_mut());
-                let mut noise = StdRng::seed_from_u64(noise_seeds[k]);
-                vae.forward(x, Latent::Sample(&mut noise), &mut shard.ws);
+                let n = shard.forward(vae, images, part, noise_seeds[k]);
+                let x = &rows(&shard.batch, n);
                 vae.backward(x, &mut shard.ws, beta, &mut shard.grad, true)
                     .expect("the loss was asked for")
             });
@@ -189,11 +203,8 @@ impl Trainer {
             let noise_seeds: Vec<u64> = self.shards.iter().map(|_| rng.random()).collect();
             let vae = &self.vae;
             let losses = on_shards(&mut self.shards, indices, |k, shard, part| {
-                let x = &mut rows_mut(&mut shard.batch, part.len());
-                gather(images, part, x.view_mut());
-                let mut noise = StdRng::seed_from_u64(noise_seeds[k]);
-                vae.forward(x, Latent::Sample(&mut noise), &mut shard.ws);
-                vae.loss(x, &mut shard.ws)
+                let n = shard.forward(vae, images, part, noise_seeds[k]);
+                vae.loss(&rows(&shard.batch, n), &mut shard.ws)
             });
             for loss in losses {
                 sum.reconstruction += f64::from(loss.reconstruction);

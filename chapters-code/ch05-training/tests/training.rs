@@ -27,6 +27,13 @@ fn succeed(out: &Path, args: &[&str]) -> String {
     stdout
 }
 
+/// Runs the binary expecting it to fail, and returns what it printed on stderr.
+fn refuse(out: &Path, args: &[&str]) -> String {
+    let output = train(out, args);
+    assert!(!output.status.success(), "{args:?} should have failed");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 fn metrics(out: &Path) -> Vec<EpochMetrics> {
     let path = out.join("metrics.csv");
     parse_csv(&std::fs::read_to_string(&path).unwrap(), &path).unwrap()
@@ -129,45 +136,18 @@ fn resuming_with_other_settings_is_refused() {
         dir.path(),
         &["--epochs", "1", "--limit", "256", "--threads", "2"],
     );
-    let output = train(
-        dir.path(),
-        &[
-            "--epochs",
-            "2",
-            "--limit",
-            "256",
-            "--latent-dim",
-            "2",
-            "--resume",
-        ],
-    );
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let resume = ["--epochs", "2", "--limit", "256", "--resume"];
+    let stderr = refuse(dir.path(), &[&resume[..], &["--latent-dim", "2"]].concat());
     assert!(
         stderr.contains("latent=20") && stderr.contains("latent=2"),
         "{stderr}"
     );
 
-    let output = train(
-        dir.path(),
-        &[
-            "--epochs",
-            "2",
-            "--limit",
-            "256",
-            "--threads",
-            "3",
-            "--resume",
-        ],
-    );
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refuse(dir.path(), &[&resume[..], &["--threads", "3"]].concat());
     assert!(stderr.contains("threads="), "{stderr}");
 
     let empty = tempfile::tempdir().unwrap();
-    let output = train(empty.path(), &["--resume"]);
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refuse(empty.path(), &["--resume"]);
     assert!(stderr.contains("checkpoint.bin"), "{stderr}");
 }
 
@@ -180,12 +160,10 @@ fn a_diverging_run_stops_by_name_and_keeps_the_last_good_checkpoint() {
     let good_metrics = std::fs::read(out.join("metrics.csv")).unwrap();
 
     // A learning rate of 1e9 throws the weights so far that the KL term overflows.
-    let output = train(
+    let stderr = refuse(
         out,
         &["--epochs", "2", "--limit", "512", "--resume", "--lr", "1e9"],
     );
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("epoch 2, step"), "{stderr}");
     assert!(stderr.contains("learning rate"), "{stderr}");
     assert!(stderr.contains("checkpoint of epoch 1 is kept"), "{stderr}");
@@ -207,9 +185,7 @@ fn impossible_options_are_refused_before_any_work() {
         (&["--lr", "-1"], "--lr"),
         (&["--latent-dim", "0"], "--latent-dim"),
     ] {
-        let output = train(dir.path(), args);
-        assert!(!output.status.success(), "{args:?}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = refuse(dir.path(), args);
         assert!(stderr.contains(named), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
@@ -221,7 +197,5 @@ fn impossible_options_are_refused_before_any_work() {
 
     let file = dir.path().join("a-file");
     std::fs::write(&file, "not a folder").unwrap();
-    let output = train(&file, &["--epochs", "1"]);
-    assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("is a file"));
+    assert!(refuse(&file, &["--epochs", "1"]).contains("is a file"));
 }
