@@ -9,25 +9,12 @@ mod html_links;
 mod includes;
 mod katex_config;
 mod math;
+mod site;
 mod summary;
 
-use std::path::PathBuf;
-
-use mdbook_driver::MDBook;
 use mdbook_html::HtmlHandlebars;
-use mdbook_katex::preprocess::KatexProcessor;
 
-/// The workspace root, where book.toml is.
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The book as `mdbook build` sees it, with mdbook-katex linked in rather than run as a command.
-fn load_book() -> MDBook {
-    let mut book = MDBook::load(root()).expect("book.toml and book/SUMMARY.md load");
-    book.with_preprocessor(KatexProcessor);
-    book
-}
+use site::{load_book, root};
 
 /// Reports every problem at once rather than the first, so one run shows all that is broken.
 fn assert_no_problems(what: &str, problems: &[String]) {

@@ -1,0 +1,494 @@
+// The latent explorer of the book's page "Explore the latent space" (explorer.md).
+//
+// Plain JavaScript, no library: it reads the weights that `cargo run -p ch06-experiments --
+// --export-explorer` wrote into media/explorer/weights.js (a script, not a fetched file, so the
+// page also works when opened from disk), checks their SHA-256, and runs chapter 4's encoder
+// and decoder: dense layers, ReLU, and the sigmoid of the decoder's logits, in f32.
+(function () {
+  'use strict';
+
+  const root = document.getElementById('vx-explorer');
+  if (!root) return; // another page
+
+  const SIDE = 28; // MNIST's images are 28 x 28
+  const PER_UNIT = 20; // the plane's grid: z moves in steps of 1/20 (pointer and arrow keys)
+  const STEP = 1 / PER_UNIT;
+  // Chapter 6's scatter colours (the Okabe-Ito palette of chapter 1's charts), by label.
+  const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00',
+    '#56b4e9', '#f0e442', '#000000', '#785e3c', '#6e6e6e'];
+  const REGENERATE = 'cargo run -p ch06-experiments -- --export-explorer';
+
+  const $ = (id) => document.getElementById(id);
+  const status = $('vx-status');
+
+  function fail(message) {
+    root.dataset.state = 'error';
+    status.className = 'vx-status vx-error';
+    status.textContent = message;
+    console.error('latent explorer: ' + message);
+  }
+
+  // ---- The weights: decode, verify, slice into typed arrays ----
+
+  function base64Bytes(text) {
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  async function sha256Hex(bytes) {
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  const DTYPES = { f32: [Float32Array, 4], i8: [Int8Array, 1], u8: [Uint8Array, 1], u32: [Uint32Array, 4] };
+
+  // Every tensor of the manifest as a typed array over `bytes`, after checking that it fits.
+  function tensors(manifest, bytes) {
+    const out = {};
+    for (const t of manifest.tensors) {
+      const [Type, size] = DTYPES[t.dtype] || [];
+      if (!Type) throw new Error(`tensor ${t.name}: unknown data type ${t.dtype}`);
+      const count = t.shape.reduce((a, b) => a * b, 1);
+      if (t.offset % size !== 0 || t.offset + count * size > bytes.length) {
+        throw new Error(`tensor ${t.name}: bytes ${t.offset}..${t.offset + count * size} lie outside the ${bytes.length}-byte file`);
+      }
+      out[t.name] = { data: new Type(bytes.buffer, bytes.byteOffset + t.offset, count), shape: t.shape };
+    }
+    return out;
+  }
+
+  function need(all, name, shape) {
+    const t = all[name];
+    if (!t) throw new Error(`tensor ${name} is missing`);
+    if (shape && t.shape.join('x') !== shape.join('x')) {
+      throw new Error(`tensor ${name} has shape ${t.shape.join('x')}, expected ${shape.join('x')}`);
+    }
+    return t.data;
+  }
+
+  // A dense layer y = x W + b (chapter 4), with W of shape (inputs, outputs), row-major. The
+  // file stores W as 8-bit integers q and one f32 scale s per output: W[i][j] = q[i][j] * s[j],
+  // a product of an integer of 8 bits and an f32, which f32 holds exactly.
+  function layer(all, name, inputs, outputs) {
+    const q = need(all, name + '.weight', [inputs, outputs]);
+    const scale = need(all, name + '.weight_scale', [outputs]);
+    const bias = need(all, name + '.bias', [outputs]);
+    const weight = new Float32Array(inputs * outputs);
+    for (let i = 0; i < inputs; i++) {
+      for (let j = 0; j < outputs; j++) weight[i * outputs + j] = q[i * outputs + j] * scale[j];
+    }
+    return { weight, bias, inputs, outputs };
+  }
+
+  // y = x W + b, optionally followed by ReLU, max(0, a). The sums run in double precision and
+  // each output is rounded to f32, as Rust's f32 layers store it; zero inputs are skipped
+  // (after a ReLU, and on a drawing, most are).
+  function dense(l, x, relu) {
+    const acc = new Float64Array(l.outputs);
+    for (let i = 0; i < l.inputs; i++) {
+      const xi = x[i];
+      if (xi === 0) continue;
+      const row = i * l.outputs;
+      for (let j = 0; j < l.outputs; j++) acc[j] += xi * l.weight[row + j];
+    }
+    const y = new Float32Array(l.outputs);
+    for (let j = 0; j < l.outputs; j++) {
+      const a = Math.fround(Math.fround(acc[j]) + l.bias[j]);
+      y[j] = relu && a < 0 ? 0 : a;
+    }
+    return y;
+  }
+
+  // Chapter 4's sigmoid, from the never-positive exponent exp(-|l|).
+  function sigmoid(l) {
+    const e = Math.fround(Math.exp(-Math.abs(l)));
+    return Math.fround(l >= 0 ? 1 / (1 + e) : e / (1 + e));
+  }
+
+  function model(all, prefix, input, hidden, latent) {
+    const m = {
+      latent,
+      encHidden: layer(all, prefix + '.encoder.hidden', input, hidden),
+      encMu: layer(all, prefix + '.encoder.mu', hidden, latent),
+      encLogvar: layer(all, prefix + '.encoder.logvar', hidden, latent),
+      decHidden: layer(all, prefix + '.decoder.hidden', latent, hidden),
+      decOutput: layer(all, prefix + '.decoder.output', hidden, input),
+    };
+    // q(z | x) = N(mu, diag(sigma^2)), sigma = exp(logvar / 2).
+    m.encode = (x) => {
+      const h = dense(m.encHidden, x, true);
+      const mu = dense(m.encMu, h, false);
+      const logvar = dense(m.encLogvar, h, false);
+      const sigma = logvar.map((v) => Math.fround(Math.exp(Math.fround(0.5 * v))));
+      return { mu, sigma };
+    };
+    // The decoder's mean image: one Bernoulli probability per pixel.
+    m.decode = (z) => dense(m.decOutput, dense(m.decHidden, z, true), false).map(sigmoid);
+    return m;
+  }
+
+  // ---- Drawing helpers ----
+
+  // Pixel probabilities (or inks) in [0, 1] onto a 28 x 28 canvas, white ink on black as the
+  // book's figures draw MNIST: grey level round(255 p).
+  function paintDigit(canvas, pixels) {
+    const ctx = canvas.getContext('2d');
+    const image = ctx.createImageData(SIDE, SIDE);
+    for (let i = 0; i < SIDE * SIDE; i++) {
+      const g = Math.round(255 * Math.min(1, Math.max(0, pixels[i])));
+      image.data[4 * i] = image.data[4 * i + 1] = image.data[4 * i + 2] = g;
+      image.data[4 * i + 3] = 255;
+    }
+    ctx.putImageData(image, 0, 0);
+  }
+
+  const fmt = (v, digits) => (v < 0 ? '\u2212' : '') + Math.abs(v).toFixed(digits);
+  const pair = (v, digits) => `(${fmt(v[0], digits)}, ${fmt(v[1], digits)})`;
+  const norm = (z) => Math.sqrt(z.reduce((s, v) => s + v * v, 0));
+
+  // Position of a pointer event inside an element, as fractions of its width and height.
+  function fraction(event, element) {
+    const r = element.getBoundingClientRect();
+    return [(event.clientX - r.left) / r.width, (event.clientY - r.top) / r.height];
+  }
+
+  // ---- The explorer ----
+
+  function start(data, all) {
+    const m2 = model(all, 'latent2', SIDE * SIDE, data.manifest.models.latent2.hidden, 2);
+    const m20 = model(all, 'latent20', SIDE * SIDE, data.manifest.models.latent20.hidden,
+      data.manifest.models.latent20.latent);
+    const scatterMu = need(all, 'scatter.mu');
+    const scatterLabel = need(all, 'scatter.label');
+    const digitImages = need(all, 'digits.image');
+    const digitLabels = need(all, 'digits.label');
+    const digitIndex = need(all, 'digits.index');
+    const digitCount = digitLabels.length;
+    const digit = (k) => Float32Array.from(digitImages.subarray(k * SIDE * SIDE, (k + 1) * SIDE * SIDE), (p) => p / 255);
+
+    // The plane spans a square around the origin wide enough for 99.5% of the test codes.
+    const radii = [];
+    for (let i = 0; i < scatterLabel.length; i++) {
+      radii.push(Math.max(Math.abs(scatterMu[2 * i]), Math.abs(scatterMu[2 * i + 1])));
+    }
+    radii.sort((a, b) => a - b);
+    const R = Math.ceil(radii[Math.floor(0.995 * (radii.length - 1))] * 2) / 2;
+    const plane = $('vx-plane');
+    plane.dataset.zmin = String(-R);
+    plane.dataset.zmax = String(R);
+    plane.dataset.step = String(STEP);
+    const W = plane.width;
+    const toPx = (z) => [(z[0] + R) / (2 * R) * W, (R - z[1]) / (2 * R) * W];
+
+    // The scatter and the axes, drawn once.
+    const background = document.createElement('canvas');
+    background.width = background.height = W;
+    {
+      const ctx = background.getContext('2d');
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, 0, W, W);
+      ctx.strokeStyle = '#ddd';
+      ctx.fillStyle = '#666';
+      ctx.font = '11px sans-serif';
+      for (let v = Math.ceil(-R); v <= R; v++) {
+        const [x, y] = toPx([v, v]);
+        ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, W); ctx.stroke();
+        ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(W, y); ctx.stroke();
+        if (v !== 0) { ctx.fillText(String(v), x + 2, W / 2 - 3); ctx.fillText(String(v), W / 2 + 3, y - 2); }
+      }
+      ctx.fillText('z\u2081', W - 16, W / 2 + 13);
+      ctx.fillText('z\u2082', W / 2 + 5, 12);
+      ctx.globalAlpha = 0.55;
+      for (let i = 0; i < scatterLabel.length; i++) {
+        const [x, y] = toPx([scatterMu[2 * i], scatterMu[2 * i + 1]]);
+        ctx.fillStyle = PALETTE[scatterLabel[i]];
+        ctx.fillRect(x - 1, y - 1, 2, 2);
+      }
+    }
+    const legend = $('vx-legend');
+    legend.textContent = '';
+    PALETTE.forEach((colour, label) => {
+      const item = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.className = 'vx-swatch';
+      swatch.style.background = colour;
+      item.append(swatch, String(label));
+      legend.append(item);
+    });
+
+    // The label of the test code nearest to z: the words of the text alternatives.
+    function nearestLabel(z) {
+      let best = Infinity, label = 0;
+      for (let i = 0; i < scatterLabel.length; i++) {
+        const d = (scatterMu[2 * i] - z[0]) ** 2 + (scatterMu[2 * i + 1] - z[1]) ** 2;
+        if (d < best) { best = d; label = scatterLabel[i]; }
+      }
+      return label;
+    }
+
+    const state = { z: [0, 0], drawn: null, timings: [] };
+
+    function timed(f) {
+      const t0 = performance.now();
+      const out = f();
+      state.timings.push(performance.now() - t0);
+      if (state.timings.length > 50) state.timings.shift();
+      return out;
+    }
+
+    function drawPlane() {
+      const ctx = plane.getContext('2d');
+      ctx.drawImage(background, 0, 0);
+      if (state.drawn) {
+        // The drawing's posterior: ellipses at one and two standard deviations around mu.
+        const [x, y] = toPx(state.drawn.mu);
+        const [sx, sy] = state.drawn.sigma.map((s) => s / (2 * R) * W);
+        ctx.strokeStyle = '#c00';
+        ctx.lineWidth = 2;
+        for (const k of [1, 2]) {
+          ctx.setLineDash(k === 2 ? [4, 3] : []);
+          ctx.beginPath();
+          ctx.ellipse(x, y, Math.max(k * sx, 1), Math.max(k * sy, 1), 0, 0, 2 * Math.PI);
+          ctx.stroke();
+        }
+        ctx.setLineDash([]);
+      }
+      const [x, y] = toPx(state.z);
+      ctx.strokeStyle = '#000';
+      ctx.lineWidth = 2;
+      ctx.beginPath(); ctx.arc(x, y, 7, 0, 2 * Math.PI); ctx.stroke();
+      ctx.beginPath(); ctx.moveTo(x - 11, y); ctx.lineTo(x + 11, y); ctx.moveTo(x, y - 11); ctx.lineTo(x, y + 11); ctx.stroke();
+    }
+
+    // ---- 1. The plane: a point z decoded live ----
+    const planeDigit = $('vx-plane-digit');
+    const planeOut = $('vx-plane-z');
+
+    function setZ(z) {
+      // On the grid, inside the square; k / 20 rounds like Rust's (k as f32) / 20.0.
+      state.z = z.map((v) => Math.fround(Math.round(Math.min(R, Math.max(-R, v)) * PER_UNIT) / PER_UNIT));
+      const pixels = timed(() => m2.decode(Float32Array.from(state.z)));
+      paintDigit(planeDigit, pixels);
+      const looks = nearestLabel(state.z);
+      planeOut.textContent = `z = ${pair(state.z, 2)}, nearest test code: a ${looks}`;
+      planeOut.dataset.z = JSON.stringify(state.z);
+      planeDigit.setAttribute('aria-label', `The decoder's digit for z = ${pair(state.z, 2)}; the nearest test digit's code there is a ${looks}.`);
+      plane.setAttribute('aria-label', `The latent plane of the 2-d model, z from ${-R} to ${R} on both axes, with the posterior means of ${scatterLabel.length} test digits coloured by label. The marker is at z = ${pair(state.z, 2)}${state.drawn ? `; your drawing's posterior mean is at ${pair(state.drawn.mu, 2)}` : ''}. Arrow keys move it.`);
+      drawPlane();
+      showTiming();
+    }
+
+    let dragging = false;
+    const fromPointer = (e) => {
+      const [u, v] = fraction(e, plane);
+      setZ([-R + u * 2 * R, R - v * 2 * R]);
+    };
+    plane.addEventListener('pointerdown', (e) => {
+      dragging = true;
+      plane.setPointerCapture(e.pointerId);
+      fromPointer(e);
+      e.preventDefault();
+    });
+    plane.addEventListener('pointermove', (e) => {
+      // A mouse explores by hovering; a finger or pen by dragging.
+      if (dragging || e.pointerType === 'mouse') fromPointer(e);
+    });
+    const stopDrag = () => { dragging = false; };
+    plane.addEventListener('pointerup', stopDrag);
+    plane.addEventListener('pointercancel', stopDrag);
+    plane.addEventListener('keydown', (e) => {
+      const step = e.shiftKey ? 10 * STEP : STEP;
+      const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+      const move = moves[e.key];
+      if (!move) return;
+      e.preventDefault();
+      setZ([state.z[0] + move[0], state.z[1] + move[1]]);
+    });
+
+    // ---- 2. Draw a digit: the encoder's posterior, and its reconstruction ----
+    const pad = $('vx-draw');
+    const recon = $('vx-recon');
+    const posteriorOut = $('vx-posterior');
+    const ink = new Float32Array(SIDE * SIDE);
+
+    // A round brush with soft edges, about as wide as MNIST's strokes (2 to 3 pixels).
+    function stamp(cx, cy) {
+      for (let y = Math.floor(cy - 2); y <= Math.ceil(cy + 2); y++) {
+        for (let x = Math.floor(cx - 2); x <= Math.ceil(cx + 2); x++) {
+          if (x < 0 || y < 0 || x >= SIDE || y >= SIDE) continue;
+          const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy);
+          const v = Math.min(1, Math.max(0, 1.8 - d));
+          ink[y * SIDE + x] = Math.max(ink[y * SIDE + x], v);
+        }
+      }
+    }
+
+    function encodeDrawing() {
+      paintDigit(pad, ink);
+      const any = ink.some((v) => v > 0);
+      if (!any) {
+        state.drawn = null;
+        recon.getContext('2d').clearRect(0, 0, SIDE, SIDE);
+        posteriorOut.textContent = 'Draw a digit, or start from a test digit.';
+        delete posteriorOut.dataset.mu;
+        delete posteriorOut.dataset.sigma;
+        pad.setAttribute('aria-label', 'An empty drawing pad of 28 by 28 pixels.');
+        recon.setAttribute('aria-label', 'No reconstruction yet: the pad is empty.');
+      } else {
+        const q = timed(() => m2.encode(ink));
+        state.drawn = q;
+        const looks = nearestLabel(q.mu);
+        paintDigit(recon, timed(() => m2.decode(q.mu)));
+        posteriorOut.textContent = `\u03bc = ${pair(q.mu, 3)}, \u03c3 = ${pair(q.sigma, 3)}; nearest test code: a ${looks}`;
+        posteriorOut.dataset.mu = JSON.stringify(Array.from(q.mu));
+        posteriorOut.dataset.sigma = JSON.stringify(Array.from(q.sigma));
+        pad.setAttribute('aria-label', `Your drawing, 28 by 28 pixels, ${ink.filter((v) => v > 0).length} of them inked.`);
+        recon.setAttribute('aria-label', `The decoder's reconstruction from the posterior mean ${pair(q.mu, 2)}, near the test codes of ${looks}s.`);
+      }
+      setZ(state.z); // redraws the plane with the ellipse
+      if (ends.a === 'drawing' || ends.b === 'drawing') interpolate();
+    }
+
+    let stroke = null;
+    let pending = false;
+    const schedule = () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => { pending = false; encodeDrawing(); });
+    };
+    pad.addEventListener('pointerdown', (e) => {
+      pad.setPointerCapture(e.pointerId);
+      const [u, v] = fraction(e, pad);
+      stroke = [u * SIDE, v * SIDE];
+      stamp(stroke[0], stroke[1]);
+      startFrom.value = '';
+      schedule();
+      e.preventDefault();
+    });
+    pad.addEventListener('pointermove', (e) => {
+      if (!stroke) return;
+      const [u, v] = fraction(e, pad);
+      const [x, y] = [u * SIDE, v * SIDE];
+      // Stamps every quarter pixel along the segment, so fast strokes leave no gaps.
+      const n = Math.max(1, Math.ceil(4 * Math.hypot(x - stroke[0], y - stroke[1])));
+      for (let k = 1; k <= n; k++) stamp(stroke[0] + (x - stroke[0]) * k / n, stroke[1] + (y - stroke[1]) * k / n);
+      stroke = [x, y];
+      schedule();
+    });
+    const endStroke = () => { stroke = null; };
+    pad.addEventListener('pointerup', endStroke);
+    pad.addEventListener('pointercancel', endStroke);
+
+    const startFrom = $('vx-draw-start');
+    const digitName = (k) => `test image ${digitIndex[k]}, a ${digitLabels[k]}`;
+    const option = (value, text) => { const o = document.createElement('option'); o.value = value; o.textContent = text; return o; };
+    startFrom.append(option('', '(a blank pad)'));
+    for (let k = 0; k < digitCount; k++) startFrom.append(option(String(k), digitName(k)));
+    startFrom.addEventListener('change', () => {
+      ink.fill(0);
+      if (startFrom.value !== '') ink.set(digit(Number(startFrom.value)));
+      encodeDrawing();
+    });
+    $('vx-clear').addEventListener('click', () => { ink.fill(0); startFrom.value = ''; encodeDrawing(); });
+
+    // ---- 3. Interpolate in the 20-d model: straight and spherical paths ----
+    const fromSelect = $('vx-from');
+    const toSelect = $('vx-to');
+    const slider = $('vx-t');
+    const tOut = $('vx-t-out');
+    const ends = { a: '0', b: '1' };
+    for (const select of [fromSelect, toSelect]) {
+      for (let k = 0; k < digitCount; k++) select.append(option(String(k), digitName(k)));
+      select.append(option('drawing', 'your drawing'));
+    }
+    // Different digits to start with: the first test images labelled 2 and 7, as in chapter 6.
+    const firstOf = (label) => Math.max(0, digitLabels.indexOf(label));
+    ends.a = fromSelect.value = String(firstOf(2));
+    ends.b = toSelect.value = String(firstOf(7));
+
+    // Chapter 6's paths: (1 - t) a + t b, and the great circle through the angle between a and b.
+    function lerp(a, b, t) {
+      return a.map((v, i) => Math.fround((1 - t) * v + t * b[i]));
+    }
+    function slerp(a, b, t) {
+      const [na, nb] = [norm(a), norm(b)];
+      const cos = na > 0 && nb > 0 ? Math.min(1, Math.max(-1, a.reduce((s, v, i) => s + v * b[i], 0) / (na * nb))) : 1;
+      const omega = Math.acos(cos);
+      if (Math.sin(omega) < 1e-6) return lerp(a, b, t);
+      const [wa, wb] = [Math.sin((1 - t) * omega) / Math.sin(omega), Math.sin(t * omega) / Math.sin(omega)];
+      return a.map((v, i) => Math.fround(wa * v + wb * b[i]));
+    }
+
+    const endImage = (which) => (which === 'drawing' ? ink : digit(Number(which)));
+    const describe = (which) => (which === 'drawing' ? 'your drawing' : digitName(Number(which)));
+
+    function interpolate() {
+      ends.a = fromSelect.value;
+      ends.b = toSelect.value;
+      const [xa, xb] = [endImage(ends.a), endImage(ends.b)];
+      paintDigit($('vx-from-image'), xa);
+      paintDigit($('vx-to-image'), xb);
+      const [za, zb] = [m20.encode(xa).mu, m20.encode(xb).mu];
+      const t = Number(slider.value) / 100;
+      tOut.textContent = `t = ${t.toFixed(2)}`;
+      for (const [id, path, name] of [['vx-lerp', lerp, 'straight'], ['vx-slerp', slerp, 'spherical']]) {
+        const z = path(za, zb, t);
+        const canvas = $(id);
+        paintDigit(canvas, timed(() => m20.decode(z)));
+        $(id + '-out').textContent = `${name}: |z| = ${norm(z).toFixed(2)}`;
+        canvas.setAttribute('aria-label', `The decoded digit at t = ${t.toFixed(2)} on the ${name} path from ${describe(ends.a)} to ${describe(ends.b)}; the code's length is ${norm(z).toFixed(2)}.`);
+      }
+      $('vx-from-image').setAttribute('aria-label', `The start of the path: ${describe(ends.a)}.`);
+      $('vx-to-image').setAttribute('aria-label', `The end of the path: ${describe(ends.b)}.`);
+      showTiming();
+    }
+    fromSelect.addEventListener('change', interpolate);
+    toSelect.addEventListener('change', interpolate);
+    slider.addEventListener('input', interpolate);
+
+    const timing = $('vx-timing');
+    function showTiming() {
+      const sorted = state.timings.slice().sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)] || 0;
+      timing.textContent = `median time of the last ${sorted.length} encodes and decodes: ${median.toFixed(2)} ms`;
+      timing.dataset.ms = String(median);
+    }
+
+    for (const control of root.querySelectorAll('button, select, input')) control.disabled = false;
+    encodeDrawing();
+    setZ([0, 0]);
+    interpolate();
+    status.className = 'vx-status vx-ready';
+    status.textContent = `Ready: the weights match their SHA-256 (${data.manifest.sha256.slice(0, 12)}\u2026).`;
+    root.dataset.state = 'ready';
+  }
+
+  async function load() {
+    const data = window.VAE_EXPLORER_DATA;
+    if (!data || typeof data.base64 !== 'string' || !data.manifest) {
+      return fail(`The weights did not load: media/explorer/weights.js is missing or unreadable. Regenerate it with \`${REGENERATE}\`.`);
+    }
+    if (!(window.crypto && crypto.subtle)) {
+      return fail('This browser cannot check the weights\u2019 SHA-256 here: open the page from disk, from localhost or over HTTPS.');
+    }
+    let bytes;
+    try {
+      bytes = base64Bytes(data.base64);
+    } catch (e) {
+      return fail(`The weights are damaged: media/explorer/weights.js does not hold valid base64. Regenerate it with \`${REGENERATE}\`.`);
+    }
+    const sha = await sha256Hex(bytes);
+    if (bytes.length !== data.manifest.bytes || sha !== data.manifest.sha256) {
+      return fail(`The weights are damaged: media/explorer/weights.js holds ${bytes.length} bytes with SHA-256 ${sha.slice(0, 12)}\u2026, its manifest says ${data.manifest.bytes} bytes with ${String(data.manifest.sha256).slice(0, 12)}\u2026. Regenerate it with \`${REGENERATE}\`.`);
+    }
+    try {
+      start(data, tensors(data.manifest, bytes));
+    } catch (e) {
+      fail(`The weights do not fit the explorer (${e.message}). Regenerate them with \`${REGENERATE}\`.`);
+    }
+  }
+
+  load();
+})();

@@ -1,0 +1,187 @@
+//! Debian's Chromium, headless, driven through chromedriver (both from apt, installed by
+//! .ci/install), with a fresh profile and every background connection switched off: the
+//! machine has no network, and the test checks that the book asks for none.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::wd::{Capabilities, TimeoutConfiguration, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// chromedriver and its browser session; dropping it ends both.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn start(logs: &Path) -> Result<Browser> {
+        for program in [CHROMIUM, CHROMEDRIVER] {
+            if !Path::new(program).is_file() {
+                bail!(
+                    "{program} is missing: install Debian's chromium and chromium-driver \
+                     (`apt-get install chromium chromium-driver`, which `bash .ci/install` runs)"
+                );
+            }
+        }
+        let port = free_port()?;
+        let mut driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .arg(format!(
+                "--log-path={}",
+                logs.join("chromedriver.log").display()
+            ))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot start chromedriver")?;
+        if let Err(e) = wait_for_port(port, Duration::from_secs(20)) {
+            let _ = driver.kill();
+            let _ = driver.wait();
+            return Err(e);
+        }
+        let profile = tempfile::tempdir()?;
+        let mut caps = Capabilities::new();
+        caps.insert("browserName".into(), json!("chrome"));
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-default-apps",
+                    "--disable-extensions",
+                    "--hide-scrollbars",
+                    "--window-size=1280,1000",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        let client = match client {
+            Ok(client) => client,
+            Err(e) => {
+                let _ = driver.kill();
+                let _ = driver.wait();
+                bail!("chromedriver could not start Chromium: {e}");
+            }
+        };
+        // A page that does not load in a minute has failed; WebDriver's default waits 5.
+        let timeouts = TimeoutConfiguration::new(
+            Some(Duration::from_secs(30)),
+            Some(Duration::from_secs(60)),
+            Some(Duration::ZERO),
+        );
+        if let Err(e) = client.update_timeouts(timeouts).await {
+            let _ = client.clone().close().await;
+            let _ = driver.kill();
+            let _ = driver.wait();
+            bail!("cannot set the browser's timeouts: {e}");
+        }
+        Ok(Browser {
+            client,
+            driver,
+            _profile: profile,
+        })
+    }
+
+    /// Ends the session (closing Chromium), then chromedriver.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+
+    /// The browser's console messages since the last call (chromedriver's log of the page).
+    pub async fn console(&self) -> Result<Vec<LogEntry>> {
+        let value = self.client.issue_cmd(BrowserLog).await?;
+        Ok(serde_json::from_value(value)?)
+    }
+
+    /// Runs `script` (a function body) in the page and returns what it returns.
+    pub async fn js(&self, script: &str) -> Result<Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Runs `script` with a `done` callback (the last argument) and returns what it passes.
+    pub async fn js_async(&self, script: &str) -> Result<Value> {
+        let script = format!("const done = arguments[arguments.length - 1];\n{script}");
+        Ok(self.client.execute_async(&script, vec![]).await?)
+    }
+
+    /// Waits until `script` returns a truthy value; fails with `what` after `timeout`.
+    pub async fn wait_until(&self, script: &str, timeout: Duration, what: &str) -> Result<Value> {
+        let start = Instant::now();
+        loop {
+            let value = self.js(script).await?;
+            if !matches!(value, Value::Null | Value::Bool(false)) {
+                return Ok(value);
+            }
+            if start.elapsed() > timeout {
+                bail!("{what}: not so after {timeout:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, path: &PathBuf) -> Result<()> {
+        let png = self.client.screenshot().await?;
+        std::fs::write(path, png).with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct LogEntry {
+    pub level: String,
+    pub message: String,
+}
+
+/// chromedriver's own endpoint for the console log (kept from before W3C WebDriver, which
+/// has none), fed by the `goog:loggingPrefs` capability.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn wait_for_port(port: u16, timeout: Duration) -> Result<()> {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if start.elapsed() > timeout {
+            bail!("chromedriver did not listen on port {port} within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}

@@ -1,0 +1,371 @@
+//! The latent explorer against the Rust code: a point set with real pointer events decodes to
+//! the Rust decoder's pixels, a test digit put on the drawing pad encodes to the Rust
+//! encoder's mu and sigma, a stroke moves the posterior, the slider changes the frames.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use fantoccini::Locator;
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use fantoccini::key::Key;
+use serde_json::Value;
+
+use crate::chrome::Browser;
+use crate::vectors::{Vectors, grey_difference, relative_difference};
+
+/// The page's promise: within 2 grey levels of the Rust decoder, 1e-4 of the Rust encoder.
+pub const MAX_GREY_DIFFERENCE: f32 = 2.0;
+pub const MAX_RELATIVE_DIFFERENCE: f32 = 1e-4;
+/// A decode well under a frame at 60 Hz.
+pub const MAX_DECODE_MS: f64 = 16.0;
+
+/// What the checks measured, for the test's output.
+#[derive(Debug, Default)]
+pub struct Measured {
+    pub grey: f32,
+    pub relative: f32,
+    pub decode_ms: f64,
+}
+
+/// Waits until the explorer has verified its weights and started; an error tells why not.
+pub async fn ready(b: &Browser) -> Result<()> {
+    let state = b
+        .wait_until(
+            "const e = document.getElementById('vx-explorer'); return e && e.dataset.state !== 'loading' && e.dataset.state;",
+            Duration::from_secs(30),
+            "the explorer leaves its loading state",
+        )
+        .await?;
+    if state != "ready" {
+        let status = b
+            .js("return document.getElementById('vx-status').textContent")
+            .await?;
+        bail!("the explorer did not start: {status}");
+    }
+    Ok(())
+}
+
+/// Every check of the explorer page open in `b`; `tag` names the screenshots.
+pub async fn check(
+    b: &Browser,
+    vectors: &Vectors,
+    shots: &Path,
+    tag: &str,
+    measured: &mut Measured,
+) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    if let Err(e) = ready(b).await {
+        return Ok(vec![format!("explorer ({tag}): {e}")]);
+    }
+
+    // The plane: each exported z, reached by moving the mouse over the plane.
+    for d in vectors.decode.iter().filter(|d| d.model == "latent2") {
+        point_at(b, d.z[0], d.z[1]).await?;
+        let target = format!("{:?}", d.z);
+        let reached = b
+            .wait_until(
+                &format!(
+                    "const z = JSON.parse(document.getElementById('vx-plane-z').dataset.z || 'null');
+                     const t = {target};
+                     return z && Math.abs(z[0] - t[0]) < 1e-6 && Math.abs(z[1] - t[1]) < 1e-6;"
+                ),
+                Duration::from_secs(5),
+                &format!("the pointer sets z = {target}"),
+            )
+            .await;
+        if let Err(e) = reached {
+            let z = b
+                .js("return document.getElementById('vx-plane-z').dataset.z")
+                .await?;
+            problems.push(format!("explorer ({tag}): {e}; the page has z = {z}"));
+            continue;
+        }
+        let grey = canvas_grey(b, "vx-plane-digit").await?;
+        let diff = grey_difference(&grey, &d.probabilities);
+        measured.grey = measured.grey.max(diff);
+        if diff > MAX_GREY_DIFFERENCE {
+            problems.push(format!(
+                "explorer ({tag}): at z = {target} the canvas differs from the Rust decoder by {diff:.2} grey levels (at most {MAX_GREY_DIFFERENCE})"
+            ));
+        }
+    }
+    b.js("document.getElementById('vx-plane').scrollIntoView({ block: 'start' })")
+        .await?;
+    b.screenshot(&shots.join(format!("explorer-{tag}-plane.png")))
+        .await?;
+
+    // The drawing pad: a test digit, then a stroke over it.
+    let start = b.client.find(Locator::Id("vx-draw-start")).await?;
+    for e in vectors.encode.iter().filter(|e| e.model == "latent2") {
+        start.select_by_value(&e.digit.to_string()).await?;
+        let (mu, sigma) = posterior(b).await?;
+        let rel = relative_difference(&mu, &e.mu).max(relative_difference(&sigma, &e.sigma));
+        measured.relative = measured.relative.max(rel);
+        if rel > MAX_RELATIVE_DIFFERENCE {
+            problems.push(format!(
+                "explorer ({tag}): test digit {}: the page's mu {mu:?}, sigma {sigma:?} differ from Rust's {:?}, {:?} by a relative {rel:.1e} (at most {MAX_RELATIVE_DIFFERENCE:.0e})",
+                e.digit, e.mu, e.sigma
+            ));
+        }
+    }
+    let before = posterior(b).await?;
+    stroke(b, "vx-draw").await?;
+    let moved = b
+        .wait_until(
+            &format!(
+                "return document.getElementById('vx-posterior').dataset.mu !== {:?}",
+                serde_json::to_string(&before.0)?
+            ),
+            Duration::from_secs(5),
+            "a stroke on the pad changes mu",
+        )
+        .await;
+    if let Err(e) = moved {
+        problems.push(format!("explorer ({tag}): {e}"));
+    }
+    b.js("document.getElementById('vx-draw').scrollIntoView({ block: 'center' })")
+        .await?;
+    b.screenshot(&shots.join(format!("explorer-{tag}-draw.png")))
+        .await?;
+
+    // Interpolation: the 20-d model at t = 0 is the decoded mean of the start digit.
+    let slider = b.client.find(Locator::Id("vx-t")).await?;
+    for d in vectors.decode.iter().filter(|d| d.model == "latent20") {
+        let Some(digit) = d.digit else { continue };
+        b.client
+            .find(Locator::Id("vx-from"))
+            .await?
+            .select_by_value(&digit.to_string())
+            .await?;
+        slider.send_keys(&char::from(Key::Home).to_string()).await?;
+        b.wait_until(
+            "return document.getElementById('vx-t-out').textContent === 't = 0.00'",
+            Duration::from_secs(5),
+            "the Home key puts the slider at t = 0",
+        )
+        .await?;
+        let grey = canvas_grey(b, "vx-lerp").await?;
+        let diff = grey_difference(&grey, &d.probabilities);
+        measured.grey = measured.grey.max(diff);
+        if diff > MAX_GREY_DIFFERENCE {
+            problems.push(format!(
+                "explorer ({tag}): the 20-d model's decoded start digit {digit} differs from Rust's by {diff:.2} grey levels"
+            ));
+        }
+    }
+    let (lerp0, slerp0) = (
+        canvas_grey(b, "vx-lerp").await?,
+        canvas_grey(b, "vx-slerp").await?,
+    );
+    slide_to(b, 0.7).await?;
+    let t = b
+        .js("return document.getElementById('vx-t-out').textContent")
+        .await?;
+    let (lerp1, slerp1) = (
+        canvas_grey(b, "vx-lerp").await?,
+        canvas_grey(b, "vx-slerp").await?,
+    );
+    if t == "t = 0.00" || lerp1 == lerp0 || slerp1 == slerp0 {
+        problems.push(format!(
+            "explorer ({tag}): moving the slider (now {t}) did not change both frames"
+        ));
+    }
+    b.js("document.getElementById('vx-t').scrollIntoView({ block: 'center' })")
+        .await?;
+    b.screenshot(&shots.join(format!("explorer-{tag}-interpolate.png")))
+        .await?;
+
+    let ms = b
+        .js("return Number(document.getElementById('vx-timing').dataset.ms)")
+        .await?
+        .as_f64()
+        .unwrap_or(f64::INFINITY);
+    measured.decode_ms = measured.decode_ms.max(ms);
+    if ms >= MAX_DECODE_MS {
+        problems.push(format!(
+            "explorer ({tag}): a decode takes {ms:.2} ms (median), not under {MAX_DECODE_MS} ms"
+        ));
+    }
+    let unlabelled = b
+        .js("return [...document.querySelectorAll('canvas')].filter((c) => { const l = c.getAttribute('aria-label') || ''; return !l.trim() || l.includes('(loading)'); }).map((c) => c.id)")
+        .await?;
+    for id in unlabelled.as_array().into_iter().flatten() {
+        problems.push(format!(
+            "explorer ({tag}): canvas {id} has no text alternative"
+        ));
+    }
+    Ok(problems)
+}
+
+/// On a phone's width the explorer fits the screen and the plane still answers the pointer.
+pub async fn check_narrow(b: &Browser, vectors: &Vectors, shots: &Path) -> Result<Vec<String>> {
+    ready(b).await?;
+    let mut problems = Vec::new();
+    let overflow = b
+        .js(r#"
+            const width = document.documentElement.clientWidth;
+            const wide = [...document.querySelectorAll('#vx-explorer canvas, #vx-explorer select, #vx-explorer input')]
+                .filter((e) => e.getBoundingClientRect().right > width + 0.5).map((e) => e.id);
+            return { width, scroll: document.documentElement.scrollWidth, wide };
+        "#)
+        .await?;
+    if overflow["scroll"].as_f64() > overflow["width"].as_f64()
+        || overflow["wide"].as_array().is_some_and(|w| !w.is_empty())
+    {
+        problems.push(format!(
+            "explorer (narrow): wider than the screen: {overflow}"
+        ));
+    }
+    let d = vectors
+        .decode
+        .iter()
+        .find(|d| d.model == "latent2")
+        .context("a 2-d decode")?;
+    point_at(b, d.z[0], d.z[1]).await?;
+    let z = b
+        .js("return document.getElementById('vx-plane-z').dataset.z")
+        .await?;
+    let expected: Vec<f32> = serde_json::from_str(z.as_str().unwrap_or("null")).unwrap_or_default();
+    if expected != d.z {
+        problems.push(format!(
+            "explorer (narrow): the pointer at z = {:?} set z = {z}",
+            d.z
+        ));
+    }
+    b.js("document.getElementById('vx-plane').scrollIntoView({ block: 'start' })")
+        .await?;
+    b.screenshot(&shots.join("explorer-narrow-plane.png"))
+        .await?;
+    b.js("document.getElementById('vx-t').scrollIntoView({ block: 'center' })")
+        .await?;
+    b.screenshot(&shots.join("explorer-narrow-interpolate.png"))
+        .await?;
+    Ok(problems)
+}
+
+/// Moves the mouse over the plane to the point `(z1, z2)`, from the plane's range and place.
+async fn point_at(b: &Browser, z1: f32, z2: f32) -> Result<()> {
+    let r = b
+        .js(r#"
+            const p = document.getElementById('vx-plane');
+            p.scrollIntoView({ block: 'center' });
+            const r = p.getBoundingClientRect();
+            return [r.left, r.top, r.width, r.height, Number(p.dataset.zmin), Number(p.dataset.zmax)];
+        "#)
+        .await?;
+    let r: Vec<f64> = serde_json::from_value(r)?;
+    let (u, v) = (
+        (f64::from(z1) - r[4]) / (r[5] - r[4]),
+        (r[5] - f64::from(z2)) / (r[5] - r[4]),
+    );
+    let (x, y) = ((r[0] + u * r[2]).round(), (r[1] + v * r[3]).round());
+    let mouse = MouseActions::new("mouse".into()).then(PointerAction::MoveTo {
+        duration: None,
+        x,
+        y,
+    });
+    b.client.perform_actions(mouse).await?;
+    Ok(())
+}
+
+/// A stroke across the middle of the element `id`: press, drag right and down, release.
+async fn stroke(b: &Browser, id: &str) -> Result<()> {
+    let r = b
+        .js(&format!(
+            "const e = document.getElementById('{id}'); e.scrollIntoView({{ block: 'center' }});
+             const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height];"
+        ))
+        .await?;
+    let r: Vec<f64> = serde_json::from_value(r)?;
+    let at = |u: f64, v: f64| PointerAction::MoveTo {
+        duration: None,
+        x: (r[0] + u * r[2]).round(),
+        y: (r[1] + v * r[3]).round(),
+    };
+    let mut mouse = MouseActions::new("mouse".into())
+        .then(at(0.25, 0.3))
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    for k in 1..=10 {
+        let s = f64::from(k) / 10.0;
+        mouse = mouse.then(at(0.25 + 0.5 * s, 0.3 + 0.4 * s));
+    }
+    mouse = mouse.then(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    b.client.perform_actions(mouse).await?;
+    Ok(())
+}
+
+/// Clicks the slider at `fraction` of its width.
+async fn slide_to(b: &Browser, fraction: f64) -> Result<()> {
+    let r = b
+        .js("const e = document.getElementById('vx-t'); e.scrollIntoView({ block: 'center' });
+             const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height];")
+        .await?;
+    let r: Vec<f64> = serde_json::from_value(r)?;
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: (r[0] + fraction * r[2]).round(),
+            y: (r[1] + 0.5 * r[3]).round(),
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    b.client.perform_actions(mouse).await?;
+    Ok(())
+}
+
+/// The red channel of a 28 x 28 canvas (its digits are grey).
+async fn canvas_grey(b: &Browser, id: &str) -> Result<Vec<u8>> {
+    let v = b
+        .js(&format!(
+            "const c = document.getElementById('{id}');
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+             return Array.from({{ length: c.width * c.height }}, (_, i) => d[4 * i]);"
+        ))
+        .await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+/// The drawing's `mu` and `sigma` as the page holds them (full f32 precision).
+async fn posterior(b: &Browser) -> Result<(Vec<f32>, Vec<f32>)> {
+    let v = b
+        .wait_until(
+            "const o = document.getElementById('vx-posterior');
+             return o.dataset.mu ? [JSON.parse(o.dataset.mu), JSON.parse(o.dataset.sigma)] : null;",
+            Duration::from_secs(5),
+            "the drawing pad shows a posterior",
+        )
+        .await?;
+    let (mu, sigma): (Vec<f32>, Vec<f32>) = serde_json::from_value(v)?;
+    Ok((mu, sigma))
+}
+
+/// The damaged-weights path: the page must refuse them and say so.
+pub async fn expect_refusal(b: &Browser, what: &str, words: &str) -> Result<Vec<String>> {
+    let state = b
+        .wait_until(
+            "const e = document.getElementById('vx-explorer'); return e.dataset.state !== 'loading' && e.dataset.state;",
+            Duration::from_secs(30),
+            "the explorer leaves its loading state",
+        )
+        .await?;
+    let status = b
+        .js("return document.getElementById('vx-status').textContent")
+        .await?;
+    let status = status.as_str().unwrap_or_default();
+    Ok(if state == Value::from("error") && status.contains(words) {
+        vec![]
+    } else {
+        vec![format!(
+            "explorer with {what}: state {state}, message {status:?} (expected an error saying {words:?})"
+        )]
+    })
+}

@@ -1,0 +1,80 @@
+//! The Rust side of the comparison: test-vectors.json, written with the weights by
+//! `cargo run -p ch06-experiments -- --export-explorer` from chapter 4's encoder and decoder.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, ensure};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct Vectors {
+    pub weights_sha256: String,
+    pub decode: Vec<Decoded>,
+    pub encode: Vec<Encoded>,
+}
+
+/// The decoder's pixel probabilities at `z`; for the 20-d model, `z` is the posterior mean of
+/// the explorer's test digit number `digit`.
+#[derive(Debug, Deserialize)]
+pub struct Decoded {
+    pub model: String,
+    pub z: Vec<f32>,
+    pub digit: Option<usize>,
+    pub probabilities: Vec<f32>,
+}
+
+/// The encoder's `mu` and `sigma` for the explorer's test digit number `digit`.
+#[derive(Debug, Deserialize)]
+pub struct Encoded {
+    pub model: String,
+    pub digit: usize,
+    pub mu: Vec<f32>,
+    pub sigma: Vec<f32>,
+}
+
+impl Vectors {
+    /// Reads the vectors and checks they belong to the weights of `weights_js`.
+    pub fn read(vectors: &Path, weights_js: &Path) -> Result<Vectors> {
+        let text = std::fs::read_to_string(vectors)
+            .with_context(|| format!("cannot read {}", vectors.display()))?;
+        let v: Vectors = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not the test vectors' format", vectors.display()))?;
+        let weights = std::fs::read_to_string(weights_js)
+            .with_context(|| format!("cannot read {}", weights_js.display()))?;
+        ensure!(
+            weights.contains(&format!("\"sha256\":\"{}\"", v.weights_sha256)),
+            "{} belongs to weights with SHA-256 {}, which {} does not hold: regenerate both with \
+             `cargo run -p ch06-experiments -- --export-explorer`",
+            vectors.display(),
+            v.weights_sha256,
+            weights_js.display()
+        );
+        ensure!(
+            v.decode.iter().any(|d| d.model == "latent2")
+                && v.decode.iter().any(|d| d.model == "latent20" && d.digit.is_some())
+                && v.encode.iter().any(|e| e.model == "latent2"),
+            "{}: needs decodes of both models and an encode of the 2-d one",
+            vectors.display()
+        );
+        Ok(v)
+    }
+}
+
+/// The largest difference, in grey levels of 255, between a canvas and probabilities.
+pub fn grey_difference(canvas: &[u8], probabilities: &[f32]) -> f32 {
+    assert_eq!(canvas.len(), probabilities.len(), "image sizes differ");
+    canvas
+        .iter()
+        .zip(probabilities)
+        .map(|(&g, &p)| (f32::from(g) - 255.0 * p).abs())
+        .fold(0.0, f32::max)
+}
+
+/// The largest relative difference `|a - b| / |b|` over two vectors.
+pub fn relative_difference(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len(), "vector sizes differ");
+    a.iter()
+        .zip(b)
+        .map(|(&x, &y)| (x - y).abs() / y.abs().max(f32::MIN_POSITIVE))
+        .fold(0.0, f32::max)
+}
