@@ -73,7 +73,7 @@ pub struct Results {
 }
 
 impl Settings {
-    fn validate(&self) -> Result<()> {
+    pub fn validate(&self) -> Result<()> {
         for (name, value) in [
             ("--epochs", self.epochs),
             ("--beta-epochs", self.beta_epochs),
@@ -95,6 +95,28 @@ impl Settings {
         }
         Ok(())
     }
+
+    /// What every training run of this run shares.
+    pub fn common(&self) -> Common {
+        Common {
+            runs: self.runs.clone(),
+            seed: self.seed,
+            data_dir: self.data_dir.clone(),
+            limit: self.limit,
+            hidden: self.hidden,
+            threads: self.threads,
+        }
+    }
+}
+
+/// The model with a 2-d latent space, behind the manifold, the scatter and the explorer.
+pub fn two_d_spec(epochs: usize) -> Spec<'static> {
+    Spec {
+        name: "latent-2",
+        latent: 2,
+        beta: 1.0,
+        epochs,
+    }
 }
 
 /// Runs every experiment of the chapter and writes its files into `settings.out`.
@@ -110,14 +132,7 @@ pub fn run(settings: &Settings) -> Result<Results> {
         data.test = data.test.first(n);
     }
     let (test, side) = (&data.test, data.test.rows);
-    let common = Common {
-        runs: settings.runs.clone(),
-        seed: settings.seed,
-        data_dir: settings.data_dir.clone(),
-        limit: settings.limit,
-        hidden: settings.hidden,
-        threads: settings.threads,
-    };
+    let common = settings.common();
     let mut files = Vec::new();
     let mut text = String::new();
     let timer = Instant::now();
@@ -127,15 +142,7 @@ pub fn run(settings: &Settings) -> Result<Results> {
         "\n== the 2-D latent space: training a model with latent dimension 2 for {} epochs",
         settings.epochs
     );
-    let two_d = models::train(
-        &common,
-        Spec {
-            name: "latent-2",
-            latent: 2,
-            beta: 1.0,
-            epochs: settings.epochs,
-        },
-    )?;
+    let two_d = models::train(&common, two_d_spec(settings.epochs))?;
     let path = settings.out.join(MANIFOLD);
     save_png(&manifold::picture(&two_d.vae, SIDE, side, side)?, &path)?;
     files.push(path);
@@ -236,7 +243,7 @@ pub fn run(settings: &Settings) -> Result<Results> {
 }
 
 /// The model of chapter 5: loaded from `--checkpoint`, or trained here when none is given.
-fn main_model(settings: &Settings, common: &Common) -> Result<Trainer> {
+pub fn main_model(settings: &Settings, common: &Common) -> Result<Trainer> {
     match &settings.checkpoint {
         Some(path) => {
             println!("\n== the main model");

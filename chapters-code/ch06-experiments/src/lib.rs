@@ -9,15 +9,21 @@
 //! [`models`] trains with chapter 5's loop or loads its checkpoint; [`posterior`] runs the
 //! encoder and decoder over many rows; [`experiments`] does it all and [`report`] formats the
 //! tables. [`seeds`] and [`summary`] are the small helpers.
+//!
+//! [`explorer`] exports both models for the book's in-browser explorer, rounded to 8 bits a
+//! weight by [`quantize`] and packed with a manifest and checksum by [`bundle`].
 
 pub mod beta;
+pub mod bundle;
 pub mod estimator;
 pub mod experiments;
+pub mod explorer;
 pub mod interpolate;
 pub mod likelihood;
 pub mod manifold;
 pub mod models;
 pub mod posterior;
+pub mod quantize;
 pub mod quantiles;
 pub mod report;
 pub mod scatter;

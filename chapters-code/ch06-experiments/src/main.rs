@@ -1,6 +1,7 @@
 //! `cargo run -p ch06-experiments`: what the trained VAE learned. Trains (or loads) the models,
 //! then writes the 2-D manifold, the latent scatter, the interpolations, the beta comparison
 //! and prints the importance-sampled log-likelihood. `--help` lists the options.
+//! `--export-explorer` writes the book's explorer data instead (see [`explorer`]).
 
 use std::path::PathBuf;
 
@@ -9,6 +10,7 @@ use clap::Parser;
 
 use ch05_training::data::workspace_root;
 use ch06_experiments::experiments::{self, Settings, THREADS};
+use ch06_experiments::explorer;
 use ch06_experiments::likelihood::KS;
 
 /// Experiments with VAEs trained on MNIST: the learned 2-D manifold, the test digits' codes by
@@ -58,6 +60,15 @@ struct Args {
     /// given number of threads, and the book's numbers were made with 2, whatever the machine.
     #[arg(long, default_value_t = THREADS)]
     threads: usize,
+
+    /// Instead of the experiments, export the 2-d and main models, rounded to 8 bits a weight,
+    /// with test vectors, for the book's latent explorer (into --explorer-dir).
+    #[arg(long)]
+    export_explorer: bool,
+
+    /// Where --export-explorer writes weights.js, manifest.json and test-vectors.json.
+    #[arg(long, default_value_os_t = explorer::default_dir())]
+    explorer_dir: PathBuf,
 }
 
 fn main() -> Result<()> {
@@ -77,6 +88,10 @@ fn main() -> Result<()> {
         likelihood_images: args.likelihood_images,
         ks: KS.to_vec(),
     };
-    experiments::run(&settings)?;
+    if args.export_explorer {
+        explorer::run(&settings, &args.explorer_dir)?;
+    } else {
+        experiments::run(&settings)?;
+    }
     Ok(())
 }

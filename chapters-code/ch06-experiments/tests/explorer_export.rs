@@ -1,0 +1,111 @@
+//! `--export-explorer` on real MNIST with tiny settings: the files are written, the script
+//! reads back with its checksum, the weights in it rebuild a model whose encoder and decoder
+//! give exactly the test vectors, and the rounding stays within half a step of each weight.
+
+use ch04_model::dense::Dense;
+use ch04_model::vae::Vae;
+use ch06_experiments::bundle::{Bundle, read_script};
+use ch06_experiments::experiments::Settings;
+use ch06_experiments::explorer::{self, PLANE_POINTS};
+use ch06_experiments::posterior::{decode, encode};
+use ch06_experiments::quantize::{Quantized, dequantize};
+use ndarray::{Array1, Array2};
+use serde_json::Value;
+
+const LAYERS: [&str; 5] = [
+    "encoder.hidden",
+    "encoder.mu",
+    "encoder.logvar",
+    "decoder.hidden",
+    "decoder.output",
+];
+
+/// The model `name` as the browser rebuilds it from the file.
+fn model(bundle: &Bundle, name: &str, like: &Vae<f32>) -> Vae<f32> {
+    let mut vae = like.clone();
+    for (layer, dense) in LAYERS.iter().zip(vae.layers_mut()) {
+        let prefix = format!("{name}.{layer}");
+        let (q, shape) = bundle.tensor::<i8>(&format!("{prefix}.weight")).unwrap();
+        let (scale, _) = bundle.tensor::<f32>(&format!("{prefix}.weight_scale")).unwrap();
+        let (bias, _) = bundle.tensor::<f32>(&format!("{prefix}.bias")).unwrap();
+        let original: Dense<f32> = dense.clone();
+        *dense = dequantize(&Quantized {
+            q: Array2::from_shape_vec((shape[0], shape[1]), q).unwrap(),
+            scale: Array1::from(scale.clone()),
+            bias: Array1::from(bias),
+        });
+        for ((_, j), (w, r)) in original.weight.indexed_iter().zip(original.weight.iter().zip(&dense.weight)) {
+            assert!((w - r).abs() <= scale[j] / 2.0 * 1.0001 + 1e-12, "{prefix}: {w} -> {r}");
+        }
+    }
+    vae
+}
+
+fn floats(v: &Value) -> Vec<f32> {
+    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect()
+}
+
+#[test]
+fn a_tiny_export_reads_back_and_matches_its_test_vectors() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        out: dir.path().join("out"),
+        runs: dir.path().join("runs"),
+        seed: 1,
+        data_dir: None,
+        checkpoint: None,
+        epochs: 1,
+        beta_epochs: 1,
+        latent: 20,
+        hidden: 16,
+        limit: Some(300),
+        threads: 2,
+        likelihood_images: 1,
+        ks: vec![1],
+    };
+    let out = dir.path().join("explorer");
+    let files = explorer::run(&settings, &out).unwrap();
+    assert_eq!(files.len(), 3);
+
+    let bundle = read_script(&out.join("weights.js")).unwrap();
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["sha256"], bundle.manifest.sha256.as_str());
+    assert_eq!(manifest["models"]["latent20"]["latent"], 20);
+    let (labels, shape) = bundle.tensor::<u8>("digits.label").unwrap();
+    assert_eq!(shape, vec![20]);
+    assert_eq!(labels, vec![0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9]);
+    assert_eq!(bundle.tensor::<f32>("scatter.mu").unwrap().1, vec![300, 2]);
+
+    // Models of the right shapes to fill from the file (their own weights are replaced).
+    let trained = |name: &str| {
+        ch05_training::trainer::Trainer::from_checkpoint(&settings.runs.join(name).join("checkpoint.bin"))
+            .unwrap()
+            .0
+            .vae
+    };
+    let two_d = model(&bundle, "latent2", &trained("latent-2"));
+    let main = model(&bundle, "latent20", &trained("latent-main"));
+
+    let vectors: Value = serde_json::from_str(&std::fs::read_to_string(out.join("test-vectors.json")).unwrap()).unwrap();
+    assert_eq!(vectors["weights_sha256"], bundle.manifest.sha256.as_str());
+    let (images, _) = bundle.tensor::<u8>("digits.image").unwrap();
+    let image = |k: usize| Array2::from_shape_vec((1, 784), images[k * 784..(k + 1) * 784].to_vec()).unwrap();
+    let decodes = vectors["decode"].as_array().unwrap();
+    assert_eq!(decodes.len(), PLANE_POINTS.len() + 2);
+    for d in decodes {
+        let z = floats(&d["z"]);
+        let vae = if d["model"] == "latent2" { &two_d } else { &main };
+        if let Some(k) = d["digit"].as_u64() {
+            assert_eq!(encode(vae, image(k as usize).view()).mu.row(0).to_vec(), z);
+        }
+        let p = decode(vae, Array2::from_shape_vec((1, z.len()), z).unwrap().view());
+        assert_eq!(p.row(0).to_vec(), floats(&d["probabilities"]));
+    }
+    for e in vectors["encode"].as_array().unwrap() {
+        let q = encode(&two_d, image(e["digit"].as_u64().unwrap() as usize).view());
+        assert_eq!(q.mu.row(0).to_vec(), floats(&e["mu"]));
+        let sigma: Vec<f32> = q.logvar.row(0).iter().map(|v| (0.5 * v).exp()).collect();
+        assert_eq!(sigma, floats(&e["sigma"]));
+    }
+    assert!(bundle.manifest.rounding_max_pixel_change < 0.2);
+}
