@@ -12,11 +12,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, ensure};
-use ch01_generative_models::atomic::write_atomic;
 use ch04_model::vae::Vae;
 use ch05_training::data::{self, DataOptions, Dataset, Split, workspace_root};
 use ndarray::{Array2, Axis, s};
 use serde::Serialize;
+use support::atomic::write_atomic;
 
 use crate::bundle::{Builder, Manifest, ModelInfo};
 use crate::experiments::{self, Settings};
@@ -59,17 +59,15 @@ pub fn default_dir() -> PathBuf {
 /// them into `dir`.
 pub fn run(settings: &Settings, dir: &Path) -> Result<Vec<PathBuf>> {
     settings.validate()?;
-    let mut data = data::load(&DataOptions {
+    let data = data::load(&DataOptions {
         dataset: Dataset::Mnist,
         data_dir: settings.data_dir.clone(),
-    })?;
-    if let Some(n) = settings.limit {
-        data.test = data.test.first(n);
-    }
+    })?
+    .limited(settings.limit);
     let common = settings.common();
     println!("== the 2-d model ({} epochs)", settings.epochs);
-    let two_d = models::train(&common, experiments::two_d_spec(settings.epochs))?;
-    let main = experiments::main_model(settings, &common)?;
+    let two_d = models::train(&common, &data, experiments::two_d_spec(settings.epochs))?;
+    let main = experiments::main_model(settings, &common, &data)?;
     let sources = [
         format!("chapter 6's 2-d model: chapter 5's training, seed {}, {} epochs", settings.seed, settings.epochs),
         match &settings.checkpoint {

@@ -8,7 +8,7 @@
 //!
 //! [`models`] trains with chapter 5's loop or loads its checkpoint; [`posterior`] runs the
 //! encoder and decoder over many rows; [`experiments`] does it all and [`report`] formats the
-//! tables. [`seeds`] and [`summary`] are the small helpers.
+//! tables. [`seeds`] gives this chapter its own random streams.
 //!
 //! [`explorer`] exports both models for the book's in-browser explorer, rounded to 8 bits a
 //! weight by [`quantize`] and packed with a manifest and checksum by [`bundle`].
@@ -28,4 +28,3 @@ pub mod quantiles;
 pub mod report;
 pub mod scatter;
 pub mod seeds;
-pub mod summary;
