@@ -283,11 +283,12 @@ async fn stroke(b: &Browser, id: &str) -> Result<()> {
         x: (r[0] + u * r[2]).round(),
         y: (r[1] + v * r[3]).round(),
     };
-    let mut mouse = MouseActions::new("mouse".into())
-        .then(at(0.25, 0.3))
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        });
+    let mut mouse =
+        MouseActions::new("mouse".into())
+            .then(at(0.25, 0.3))
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            });
     for k in 1..=10 {
         let s = f64::from(k) / 10.0;
         mouse = mouse.then(at(0.25 + 0.5 * s, 0.3 + 0.4 * s));
@@ -302,8 +303,10 @@ async fn stroke(b: &Browser, id: &str) -> Result<()> {
 /// Clicks the slider at `fraction` of its width.
 async fn slide_to(b: &Browser, fraction: f64) -> Result<()> {
     let r = b
-        .js("const e = document.getElementById('vx-t'); e.scrollIntoView({ block: 'center' });
-             const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height];")
+        .js(
+            "const e = document.getElementById('vx-t'); e.scrollIntoView({ block: 'center' });
+             const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height];",
+        )
         .await?;
     let r: Vec<f64> = serde_json::from_value(r)?;
     let mouse = MouseActions::new("mouse".into())

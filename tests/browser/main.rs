@@ -88,7 +88,10 @@ async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> R
         }
     }
     for served in server.take_log().iter().filter(|s| s.status >= 400) {
-        problems.push(format!("the server answered {} to {}", served.status, served.path));
+        problems.push(format!(
+            "the server answered {} to {}",
+            served.status, served.path
+        ));
     }
     println!("{} pages checked", pages.len());
 
@@ -112,7 +115,10 @@ async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> R
     // Damaged, then missing weights: the page must refuse them, with a message.
     let weights = site.join(WEIGHTS);
     let good = std::fs::read_to_string(&weights)?;
-    std::fs::write(&weights, damage(&good).context("weights.js holds no base64 to damage")?)?;
+    std::fs::write(
+        &weights,
+        damage(&good).context("weights.js holds no base64 to damage")?,
+    )?;
     pages::open(b, &format!("{}/{EXPLORER}", server.origin)).await?;
     problems.extend(explorer::expect_refusal(b, "a damaged weights.js", "damaged").await?);
     std::fs::remove_file(&weights)?;
@@ -130,8 +136,7 @@ async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> R
 }
 
 async fn console_errors(b: &Browser, what: &str) -> Result<Vec<String>> {
-    Ok(b
-        .console()
+    Ok(b.console()
         .await?
         .into_iter()
         .filter(|e| e.level == "SEVERE")

@@ -19,7 +19,8 @@ pub async fn open(b: &Browser, url: &str) -> Result<()> {
         &format!("{url} finished loading"),
     )
     .await?;
-    b.js_async("document.fonts.ready.then(() => done(true))").await?;
+    b.js_async("document.fonts.ready.then(() => done(true))")
+        .await?;
     b.wait_until(
         "return [...document.images].every((i) => i.complete)",
         Duration::from_secs(20),

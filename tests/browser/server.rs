@@ -25,19 +25,23 @@ pub struct StaticServer {
 impl StaticServer {
     pub fn start(site: &Path) -> StaticServer {
         let server = Arc::new(Server::http("127.0.0.1:0").expect("a loopback port to serve on"));
-        let port = server
-            .server_addr()
-            .to_ip()
-            .expect("an IP listener")
-            .port();
+        let port = server.server_addr().to_ip().expect("an IP listener").port();
         let log = Arc::new(Mutex::new(Vec::new()));
         let (site, s, l) = (site.to_path_buf(), Arc::clone(&server), Arc::clone(&log));
         let thread = std::thread::spawn(move || {
             for request in s.incoming_requests() {
-                let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+                let path = request
+                    .url()
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or("/")
+                    .to_string();
                 let (status, response) = match file_for(&site, &path) {
                     Some(file) => match std::fs::read(&file) {
-                        Ok(bytes) => (200, Response::from_data(bytes).with_header(content_type(&file))),
+                        Ok(bytes) => (
+                            200,
+                            Response::from_data(bytes).with_header(content_type(&file)),
+                        ),
                         Err(_) => (404, Response::from_data(b"not found".to_vec())),
                     },
                     None => (404, Response::from_data(b"not found".to_vec())),
@@ -76,7 +80,11 @@ fn file_for(site: &Path, path: &str) -> Option<PathBuf> {
         return None;
     }
     let file = site.join(relative);
-    let file = if file.is_dir() { file.join("index.html") } else { file };
+    let file = if file.is_dir() {
+        file.join("index.html")
+    } else {
+        file
+    };
     file.is_file().then_some(file)
 }
 

@@ -51,7 +51,9 @@ impl Vectors {
         );
         ensure!(
             v.decode.iter().any(|d| d.model == "latent2")
-                && v.decode.iter().any(|d| d.model == "latent20" && d.digit.is_some())
+                && v.decode
+                    .iter()
+                    .any(|d| d.model == "latent20" && d.digit.is_some())
                 && v.encode.iter().any(|e| e.model == "latent2"),
             "{}: needs decodes of both models and an encode of the 2-d one",
             vectors.display()

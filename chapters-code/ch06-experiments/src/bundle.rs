@@ -88,7 +88,12 @@ pub struct Builder {
 }
 
 impl Builder {
-    pub fn add<T: Element>(&mut self, name: &str, shape: &[usize], values: impl IntoIterator<Item = T>) {
+    pub fn add<T: Element>(
+        &mut self,
+        name: &str,
+        shape: &[usize],
+        values: impl IntoIterator<Item = T>,
+    ) {
         while self.bytes.len() % 4 != 0 {
             self.bytes.push(0);
         }
@@ -124,7 +129,10 @@ impl Builder {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -156,13 +164,18 @@ pub struct Bundle {
 
 /// Reads `weights.js` and checks the format, the length, the SHA-256 and every tensor's place.
 pub fn read_script(path: &Path) -> Result<Bundle> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let json = text
         .split_once(&format!("{GLOBAL} = "))
         .and_then(|(_, rest)| rest.trim_end().strip_suffix(';'))
         .with_context(|| format!("{}: no `{GLOBAL} = ...;` assignment", path.display()))?;
-    let payload: Payload = serde_json::from_str(json)
-        .with_context(|| format!("{}: the assignment is not the manifest and base64 data", path.display()))?;
+    let payload: Payload = serde_json::from_str(json).with_context(|| {
+        format!(
+            "{}: the assignment is not the manifest and base64 data",
+            path.display()
+        )
+    })?;
     let manifest = payload.manifest;
     ensure!(
         manifest.format == FORMAT,
@@ -187,7 +200,11 @@ pub fn read_script(path: &Path) -> Result<Bundle> {
         let size = match t.dtype.as_str() {
             "i8" | "u8" => 1,
             "u32" | "f32" => 4,
-            other => bail!("{}: tensor {}: unknown data type {other}", path.display(), t.name),
+            other => bail!(
+                "{}: tensor {}: unknown data type {other}",
+                path.display(),
+                t.name
+            ),
         };
         let end = t.offset + size * t.shape.iter().product::<usize>();
         ensure!(
@@ -211,7 +228,12 @@ impl Bundle {
             .iter()
             .find(|t| t.name == name)
             .with_context(|| format!("no tensor {name}"))?;
-        ensure!(t.dtype == T::DTYPE, "tensor {name} is {}, not {}", t.dtype, T::DTYPE);
+        ensure!(
+            t.dtype == T::DTYPE,
+            "tensor {name} is {}, not {}",
+            t.dtype,
+            T::DTYPE
+        );
         let count: usize = t.shape.iter().product();
         let values = self.bytes[t.offset..t.offset + count * T::SIZE]
             .chunks_exact(T::SIZE)
@@ -253,8 +275,14 @@ mod tests {
         std::fs::write(&path, script(&manifest, &bytes).unwrap()).unwrap();
         let bundle = read_script(&path).unwrap();
         assert_eq!(bundle.manifest, manifest);
-        assert_eq!(bundle.tensor::<i8>("q").unwrap(), (vec![1, -2, 3, -4, 5, -127], vec![2, 3]));
-        assert_eq!(bundle.tensor::<f32>("scale").unwrap().0, vec![0.5, 0.25, 1e-3]);
+        assert_eq!(
+            bundle.tensor::<i8>("q").unwrap(),
+            (vec![1, -2, 3, -4, 5, -127], vec![2, 3])
+        );
+        assert_eq!(
+            bundle.tensor::<f32>("scale").unwrap().0,
+            vec![0.5, 0.25, 1e-3]
+        );
         assert_eq!(bundle.tensor::<u32>("index").unwrap().0, vec![7, 70000]);
         assert!(bundle.tensor::<f32>("q").is_err(), "wrong element type");
         assert!(bundle.tensor::<u8>("nothing").is_err());
@@ -275,7 +303,10 @@ mod tests {
         std::fs::write(&path, &text[..text.len() / 2]).unwrap();
         let err = format!("{:#}", read_script(&path).unwrap_err());
         assert!(err.contains("weights.js"), "{err}");
-        let err = format!("{:#}", read_script(&dir.path().join("none.js")).unwrap_err());
+        let err = format!(
+            "{:#}",
+            read_script(&dir.path().join("none.js")).unwrap_err()
+        );
         assert!(err.contains("cannot read"), "{err}");
     }
 }

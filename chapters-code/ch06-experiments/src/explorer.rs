@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, ensure};
 use ch04_model::vae::Vae;
-use ch05_training::data::{self, DataOptions, Dataset, Split, workspace_root};
+use ch05_training::data::{self, DataOptions, Dataset, Split};
 use ndarray::{Array2, Axis, s};
 use serde::Serialize;
 use support::atomic::write_atomic;
+use support::paths::workspace_root;
 
 use crate::bundle::{Builder, Manifest, ModelInfo};
 use crate::experiments::{self, Settings};
@@ -69,7 +70,10 @@ pub fn run(settings: &Settings, dir: &Path) -> Result<Vec<PathBuf>> {
     let two_d = models::train(&common, &data, experiments::two_d_spec(settings.epochs))?;
     let main = experiments::main_model(settings, &common, &data)?;
     let sources = [
-        format!("chapter 6's 2-d model: chapter 5's training, seed {}, {} epochs", settings.seed, settings.epochs),
+        format!(
+            "chapter 6's 2-d model: chapter 5's training, seed {}, {} epochs",
+            settings.seed, settings.epochs
+        ),
         match &settings.checkpoint {
             Some(path) => format!("the checkpoint {}", path.display()),
             None => format!(
@@ -128,15 +132,30 @@ pub fn export(
     let mut bundle = Builder::default();
     let mut models = BTreeMap::new();
     let mut rounded = Vec::new();
-    for ((name, vae), source) in [("latent2", two_d), ("latent20", main)].into_iter().zip(sources) {
+    for ((name, vae), source) in [("latent2", two_d), ("latent20", main)]
+        .into_iter()
+        .zip(sources)
+    {
         let mut copy = vae.clone();
         for (layer, stored) in LAYERS.iter().zip(copy.layers_mut()) {
             let q = quantize(stored);
             let (inputs, outputs) = q.q.dim();
             let prefix = format!("{name}.{layer}");
-            bundle.add(&format!("{prefix}.weight"), &[inputs, outputs], q.q.iter().copied());
-            bundle.add(&format!("{prefix}.weight_scale"), &[outputs], q.scale.iter().copied());
-            bundle.add(&format!("{prefix}.bias"), &[outputs], q.bias.iter().copied());
+            bundle.add(
+                &format!("{prefix}.weight"),
+                &[inputs, outputs],
+                q.q.iter().copied(),
+            );
+            bundle.add(
+                &format!("{prefix}.weight_scale"),
+                &[outputs],
+                q.scale.iter().copied(),
+            );
+            bundle.add(
+                &format!("{prefix}.bias"),
+                &[outputs],
+                q.bias.iter().copied(),
+            );
             *stored = dequantize(&q);
         }
         let shape = vae.shape();
@@ -162,9 +181,17 @@ pub fn export(
     let picked = offered_digits(&test.labels);
     let images = test.images.select(Axis(0), &picked);
     let labels: Vec<u8> = picked.iter().map(|&i| test.labels[i]).collect();
-    bundle.add("digits.image", &[picked.len(), images.ncols()], images.iter().copied());
+    bundle.add(
+        "digits.image",
+        &[picked.len(), images.ncols()],
+        images.iter().copied(),
+    );
     bundle.add("digits.label", &[picked.len()], labels.iter().copied());
-    bundle.add("digits.index", &[picked.len()], picked.iter().map(|&i| i as u32));
+    bundle.add(
+        "digits.index",
+        &[picked.len()],
+        picked.iter().map(|&i| i as u32),
+    );
 
     // The test vectors, and how far the rounding moves the decoded pixels at the same points.
     let mut decoded = Vec::new();
@@ -229,13 +256,17 @@ pub fn export(
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let files = [
         ("weights.js", crate::bundle::script(&manifest, &bytes)?),
-        ("manifest.json", serde_json::to_string_pretty(&manifest)? + "\n"),
+        (
+            "manifest.json",
+            serde_json::to_string_pretty(&manifest)? + "\n",
+        ),
         ("test-vectors.json", serde_json::to_string(&vectors)? + "\n"),
     ];
     let mut written = Vec::new();
     for (name, text) in files {
         let path = dir.join(name);
-        write_atomic(&path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        write_atomic(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
     Ok(written)
@@ -266,5 +297,8 @@ fn first_with(labels: &[u8], label: u8) -> Result<usize> {
 }
 
 fn largest_change(a: &Array2<f32>, b: &Array2<f32>) -> f32 {
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }

@@ -17,9 +17,9 @@ pub struct Quantized {
 // ANCHOR: quantize
 /// Rounds each weight to the nearest multiple of its column's scale.
 pub fn quantize(layer: &Dense<f32>) -> Quantized {
-    let scale = layer
-        .weight
-        .map_axis(Axis(0), |column| column.iter().fold(0.0f32, |m, w| m.max(w.abs())) / 127.0);
+    let scale = layer.weight.map_axis(Axis(0), |column| {
+        column.iter().fold(0.0f32, |m, w| m.max(w.abs())) / 127.0
+    });
     let mut q = Array2::zeros(layer.weight.raw_dim());
     for ((i, j), w) in layer.weight.indexed_iter() {
         q[(i, j)] = if scale[j] > 0.0 {
@@ -57,7 +57,7 @@ mod tests {
     #[test]
     fn each_weight_moves_at_most_half_its_columns_step() {
         let layer = Dense {
-            weight: array![[0.5f32, -0.01, 0.0], [-1.27, 0.003, 0.0], [0.1, 0.02, 0.0]],
+            weight: array![[0.5f32, -0.011, 0.0], [-1.27, 0.003, 0.0], [0.1, 0.02, 0.0]],
             bias: array![0.25f32, -3.0, 1.0],
         };
         let stored = quantize(&layer);
@@ -65,7 +65,7 @@ mod tests {
         assert!((stored.scale[1] - 0.02 / 127.0).abs() < 1e-12);
         assert_eq!(stored.scale[2], 0.0);
         assert_eq!(stored.q.column(0), array![50, -127, 10]);
-        assert_eq!(stored.q.column(1), array![-64, 19, 127]);
+        assert_eq!(stored.q.column(1), array![-70, 19, 127]);
         let back = dequantize(&stored);
         assert_eq!(back.bias, layer.bias);
         for ((i, j), w) in layer.weight.indexed_iter() {

@@ -32,7 +32,9 @@ fn model(bundle: &Bundle, name: &str) -> Vae<f32> {
     for (layer, dense) in LAYERS.iter().zip(vae.layers_mut()) {
         let prefix = format!("{name}.{layer}");
         let (q, shape) = bundle.tensor::<i8>(&format!("{prefix}.weight")).unwrap();
-        let (scale, _) = bundle.tensor::<f32>(&format!("{prefix}.weight_scale")).unwrap();
+        let (scale, _) = bundle
+            .tensor::<f32>(&format!("{prefix}.weight_scale"))
+            .unwrap();
         let (bias, _) = bundle.tensor::<f32>(&format!("{prefix}.bias")).unwrap();
         assert_eq!(shape, [dense.inputs(), dense.outputs()], "{prefix}");
         *dense = dequantize(&Quantized {
@@ -45,7 +47,11 @@ fn model(bundle: &Bundle, name: &str) -> Vae<f32> {
 }
 
 fn floats(v: &Value) -> Vec<f32> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap() as f32)
+        .collect()
 }
 
 #[test]
@@ -63,7 +69,7 @@ fn a_tiny_export_reads_back_and_matches_its_test_vectors() {
         hidden: 16,
         limit: Some(300),
         threads: 2,
-        likelihood_images: 1,
+        likelihood_images: 2,
         ks: vec![1],
     };
     let out = dir.path().join("explorer");
@@ -71,26 +77,38 @@ fn a_tiny_export_reads_back_and_matches_its_test_vectors() {
     assert_eq!(files.len(), 3);
 
     let bundle = read_script(&out.join("weights.js")).unwrap();
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["sha256"], bundle.manifest.sha256.as_str());
     assert_eq!(manifest["models"]["latent20"]["latent"], 20);
     let (labels, shape) = bundle.tensor::<u8>("digits.label").unwrap();
     assert_eq!(shape, vec![20]);
-    assert_eq!(labels, vec![0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9]);
+    assert_eq!(
+        labels,
+        vec![0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9]
+    );
     assert_eq!(bundle.tensor::<f32>("scatter.mu").unwrap().1, vec![300, 2]);
 
     let (two_d, main) = (model(&bundle, "latent2"), model(&bundle, "latent20"));
     assert_eq!(two_d.shape().hidden, 16);
 
-    let vectors: Value = serde_json::from_str(&std::fs::read_to_string(out.join("test-vectors.json")).unwrap()).unwrap();
+    let vectors: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("test-vectors.json")).unwrap())
+            .unwrap();
     assert_eq!(vectors["weights_sha256"], bundle.manifest.sha256.as_str());
     let (images, _) = bundle.tensor::<u8>("digits.image").unwrap();
-    let image = |k: usize| Array2::from_shape_vec((1, 784), images[k * 784..(k + 1) * 784].to_vec()).unwrap();
+    let image = |k: usize| {
+        Array2::from_shape_vec((1, 784), images[k * 784..(k + 1) * 784].to_vec()).unwrap()
+    };
     let decodes = vectors["decode"].as_array().unwrap();
     assert_eq!(decodes.len(), PLANE_POINTS.len() + 2);
     for d in decodes {
         let z = floats(&d["z"]);
-        let vae = if d["model"] == "latent2" { &two_d } else { &main };
+        let vae = if d["model"] == "latent2" {
+            &two_d
+        } else {
+            &main
+        };
         if let Some(k) = d["digit"].as_u64() {
             assert_eq!(encode(vae, image(k as usize).view()).mu.row(0).to_vec(), z);
         }
