@@ -63,7 +63,9 @@ pub fn check_sources(root: &Path) -> Vec<String> {
         let text = std::fs::read_to_string(book.join(format!("{chapter}.md"))).unwrap_or_default();
         let wanted = format!("{{{{#quiz quizzes/{chapter}.toml}}}}");
         if !text.contains(&wanted) {
-            problems.push(format!("book/{chapter}.md has no quiz: it should hold {wanted}"));
+            problems.push(format!(
+                "book/{chapter}.md has no quiz: it should hold {wanted}"
+            ));
         }
     }
     problems.extend(check_quiz_page(&book));
@@ -145,7 +147,9 @@ fn check_quiz_page(book: &Path) -> Vec<String> {
             let quiz = section.find("{{#quiz ");
             match (quiz, answer) {
                 (Some(q), Some(a)) if q < a => None,
-                (_, None) => Some(format!("book/quiz.md, \"{title}\": its full answer is missing")),
+                (_, None) => Some(format!(
+                    "book/quiz.md, \"{title}\": its full answer is missing"
+                )),
                 _ => Some(format!(
                     "book/quiz.md, \"{title}\": no quiz before the answer"
                 )),
@@ -231,11 +235,9 @@ fn markdown_of(question: &toml::Value) -> Vec<String> {
     let mut texts = Vec::new();
     let mut push = |v: Option<&toml::Value>| match v {
         Some(toml::Value::String(s)) => texts.push(s.clone()),
-        Some(toml::Value::Array(items)) => texts.extend(
-            items
-                .iter()
-                .filter_map(|i| i.as_str().map(str::to_string)),
-        ),
+        Some(toml::Value::Array(items)) => {
+            texts.extend(items.iter().filter_map(|i| i.as_str().map(str::to_string)))
+        }
         _ => {}
     };
     push(question.get("prompt").and_then(|p| p.get("prompt")));
