@@ -2,6 +2,10 @@
 //! preprocessor, as `mdbook build` does) and fails on what mdBook would only log or let pass:
 //! a missing include or anchor, a formula KaTeX cannot render, a chapter page that does not
 //! link its crate, a crate with no listing, a relative link that points nowhere, a CDN link, a page SUMMARY.md lists but mdBook dropped.
+//! The quizzes are checked too: a chapter without one, a quiz file that is missing or breaks
+//! mdbook-quiz's schema, a short answer no test computes. mdbook-quiz is a program, not a
+//! library, so the build runs the installed one (`.ci/install` puts it on PATH), as
+//! `mdbook build` does.
 
 mod crates;
 mod files;
@@ -9,6 +13,7 @@ mod html_links;
 mod includes;
 mod katex_config;
 mod math;
+mod quizzes;
 mod site;
 mod summary;
 
@@ -51,7 +56,13 @@ fn every_chapter_links_its_crate_and_every_crate_is_listed() {
 }
 
 #[test]
+fn every_chapter_has_a_quiz_and_every_quiz_is_valid() {
+    assert_no_problems("quizzes", &quizzes::check_sources(&root()));
+}
+
+#[test]
 fn the_book_builds_and_its_links_resolve() {
+    quizzes::require_preprocessor();
     let out = tempfile::tempdir().unwrap();
     let mut book = load_book();
     book.config.build.build_dir = out.path().to_path_buf();
@@ -82,4 +93,9 @@ fn the_book_builds_and_its_links_resolve() {
         &summary::check(&root().join("book"), out.path()),
     );
     assert_no_problems("built HTML", &html_links::check(out.path()));
+    let expected = quizzes::expected(&root());
+    assert_no_problems(
+        "quizzes in the built book",
+        &quizzes::check_site(out.path(), &expected),
+    );
 }
