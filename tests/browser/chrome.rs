@@ -92,6 +92,19 @@ impl Browser {
             Some(Duration::from_secs(60)),
             Some(Duration::ZERO),
         );
+        // Chromium's first tab holds its new-tab page, which on a machine without network can
+        // keep the first navigation waiting for a minute: the test works in a blank tab.
+        let blank = async {
+            let tab = client.new_window(true).await?.handle;
+            client.close_window().await?;
+            client.switch_to_window(tab).await
+        };
+        if let Err(e) = blank.await {
+            let _ = client.clone().close().await;
+            let _ = driver.kill();
+            let _ = driver.wait();
+            bail!("cannot open a blank tab: {e}");
+        }
         if let Err(e) = client.update_timeouts(timeouts).await {
             let _ = client.clone().close().await;
             let _ = driver.kill();

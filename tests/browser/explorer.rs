@@ -154,6 +154,15 @@ pub async fn check(
             ));
         }
     }
+    // From the first of those digits to the page's other end (a different digit).
+    let first = vectors.decode.iter().find_map(|d| d.digit);
+    if let Some(digit) = first {
+        b.client
+            .find(Locator::Id("vx-from"))
+            .await?
+            .select_by_value(&digit.to_string())
+            .await?;
+    }
     let (lerp0, slerp0) = (
         canvas_grey(b, "vx-lerp").await?,
         canvas_grey(b, "vx-slerp").await?,
