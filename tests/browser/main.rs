@@ -4,7 +4,8 @@
 //! machine, every image decoded, KaTeX's fonts on the formulas, a screenshot in
 //! target/browser-test/. The search finds "reparameterization". The latent explorer, served and
 //! opened from disk, agrees with the Rust encoder and decoder (tests/browser/explorer.rs), and
-//! refuses damaged or missing weights.
+//! refuses damaged or missing weights. A chapter's quiz marks a right and a wrong answer and
+//! explains them.
 
 #[path = "../book/site.rs"]
 mod site;
@@ -12,6 +13,7 @@ mod site;
 mod chrome;
 mod explorer;
 mod pages;
+mod quiz;
 mod server;
 mod vectors;
 
@@ -97,6 +99,10 @@ async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> R
 
     pages::open(b, &format!("{}/index.html", server.origin)).await?;
     problems.extend(pages::search(b, "reparameterization").await?);
+
+    pages::open(b, &format!("{}/{}", server.origin, quiz::PAGE)).await?;
+    problems.extend(quiz::check(b, &server.origin, shots).await?);
+    problems.extend(console_errors(b, "the quiz, after answering").await?);
 
     // A phone's width.
     b.client.set_window_size(400, 900).await?;
