@@ -29,6 +29,8 @@ use vectors::Vectors;
 const EXPLORER: &str = "explorer.html";
 const WEIGHTS: &str = "media/explorer/weights.js";
 const VECTORS: &str = "media/explorer/test-vectors.json";
+/// The explorer's weights, manifest and test vectors together: 2 MB at most.
+const MAX_EXPLORER_BYTES: u64 = 2_000_000;
 
 #[tokio::test(flavor = "current_thread")]
 async fn every_page_in_chromium() {
@@ -77,6 +79,12 @@ fn build(out: &Path) {
 async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     let vectors = Vectors::read(&site.join(VECTORS), &site.join(WEIGHTS))?;
+    let bytes = folder_size(&site.join(WEIGHTS).with_file_name(""))?;
+    if bytes > MAX_EXPLORER_BYTES {
+        problems.push(format!(
+            "the explorer's data takes {bytes} bytes, more than {MAX_EXPLORER_BYTES}"
+        ));
+    }
     let mut measured = explorer::Measured::default();
 
     let pages = html_pages(site);
@@ -148,6 +156,14 @@ async fn console_errors(b: &Browser, what: &str) -> Result<Vec<String>> {
         .filter(|e| e.level == "SEVERE")
         .map(|e| format!("{what}: console error: {}", e.message))
         .collect())
+}
+
+fn folder_size(dir: &Path) -> Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        total += entry?.metadata()?.len();
+    }
+    Ok(total)
 }
 
 /// The site's pages, relative to its root, sorted. mdBook's toc.html is left out: it is the
