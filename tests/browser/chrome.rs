@@ -86,12 +86,6 @@ impl Browser {
                 bail!("chromedriver could not start Chromium: {e}");
             }
         };
-        // A page that does not load in a minute has failed; WebDriver's default waits 5.
-        let timeouts = TimeoutConfiguration::new(
-            Some(Duration::from_secs(30)),
-            Some(Duration::from_secs(60)),
-            Some(Duration::ZERO),
-        );
         // Chromium's first tab holds its new-tab page, which on a machine without network can
         // keep the first navigation waiting for a minute: the test works in a blank tab.
         let blank = async {
@@ -105,7 +99,7 @@ impl Browser {
             let _ = driver.wait();
             bail!("cannot open a blank tab: {e}");
         }
-        if let Err(e) = client.update_timeouts(timeouts).await {
+        if let Err(e) = client.update_timeouts(page_timeouts()).await {
             let _ = client.clone().close().await;
             let _ = driver.kill();
             let _ = driver.wait();
@@ -116,6 +110,30 @@ impl Browser {
             driver,
             _profile: profile,
         })
+    }
+
+    /// The first navigation of a fresh Chromium now and then waits on its renderer until the
+    /// page-load timeout (seen on this loaded 2-core machine, never on a later page): the
+    /// first page is opened in a fresh tab, with a second try when the first times out. The
+    /// page checks that follow get no such second chance.
+    pub async fn warm_up(&self, url: &str) -> Result<()> {
+        let short = TimeoutConfiguration::new(
+            Some(Duration::from_secs(30)),
+            Some(Duration::from_secs(20)),
+            Some(Duration::ZERO),
+        );
+        self.client.update_timeouts(short).await?;
+        let mut outcome = self.client.goto(url).await;
+        if let Err(e) = &outcome {
+            println!("warm-up: opening {url} failed ({e}); trying once more in a new tab");
+            let tab = self.client.new_window(true).await?.handle;
+            self.client.close_window().await?;
+            self.client.switch_to_window(tab).await?;
+            outcome = self.client.goto(url).await;
+        }
+        self.client.update_timeouts(page_timeouts()).await?;
+        outcome.with_context(|| format!("opening {url}, twice"))?;
+        Ok(())
     }
 
     /// Ends the session (closing Chromium), then chromedriver.
@@ -189,6 +207,16 @@ impl WebDriverCompatibleCommand for BrowserLog {
             Some(json!({ "type": "browser" }).to_string()),
         )
     }
+}
+
+/// A page that does not load in a minute has failed (WebDriver's default waits five); a
+/// script gets half a minute.
+fn page_timeouts() -> TimeoutConfiguration {
+    TimeoutConfiguration::new(
+        Some(Duration::from_secs(30)),
+        Some(Duration::from_secs(60)),
+        Some(Duration::ZERO),
+    )
 }
 
 fn free_port() -> Result<u16> {

@@ -88,6 +88,9 @@ async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> R
     let mut measured = explorer::Measured::default();
 
     let pages = html_pages(site);
+    b.warm_up(&format!("{}/index.html", server.origin)).await?;
+    b.console().await?;
+    server.take_log();
     for page in &pages {
         let url = format!("{}/{page}", server.origin);
         pages::open(b, &url).await?;

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use fantoccini::Locator;
 use serde_json::Value;
 
@@ -12,7 +12,10 @@ use crate::chrome::Browser;
 
 /// Loads `url` and waits for its fonts and images. Returns problems found while loading.
 pub async fn open(b: &Browser, url: &str) -> Result<()> {
-    b.client.goto(url).await?;
+    b.client
+        .goto(url)
+        .await
+        .with_context(|| format!("opening {url}"))?;
     b.wait_until(
         "return document.readyState === 'complete'",
         Duration::from_secs(20),
