@@ -9,7 +9,6 @@ use anyhow::{Context, Result, bail};
 use fantoccini::Locator;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::key::Key;
-use serde_json::Value;
 
 use crate::chrome::Browser;
 use crate::vectors::{Vectors, grey_difference, relative_difference};
@@ -375,7 +374,7 @@ pub async fn expect_refusal(b: &Browser, what: &str, words: &str) -> Result<Vec<
         .js("return document.getElementById('vx-status').textContent")
         .await?;
     let status = status.as_str().unwrap_or_default();
-    Ok(if state == Value::from("error") && status.contains(words) {
+    Ok(if state == "error" && status.contains(words) {
         vec![]
     } else {
         vec![format!(

@@ -94,7 +94,7 @@ impl Builder {
         shape: &[usize],
         values: impl IntoIterator<Item = T>,
     ) {
-        while self.bytes.len() % 4 != 0 {
+        while !self.bytes.len().is_multiple_of(4) {
             self.bytes.push(0);
         }
         let offset = self.bytes.len();
@@ -208,7 +208,7 @@ pub fn read_script(path: &Path) -> Result<Bundle> {
         };
         let end = t.offset + size * t.shape.iter().product::<usize>();
         ensure!(
-            t.offset % size == 0 && end <= bundle.bytes.len(),
+            t.offset.is_multiple_of(size) && end <= bundle.bytes.len(),
             "{}: tensor {} lies outside the data (bytes {}..{end} of {})",
             path.display(),
             t.name,
