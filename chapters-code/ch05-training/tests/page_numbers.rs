@@ -37,6 +37,9 @@ fn the_rate_exceeds_what_the_images_can_carry() {
     let excess = kl - test_images.ln();
     assert!(excess > 15.6 && excess < 15.7, "{excess}");
     assert_page_says(&page, "more than 15.6 pay");
+    let quiz = book("quiz.md").split_whitespace().collect::<Vec<_>>().join(" ");
+    let quoted = format!("more than 15.6 of its {kl:.2} nats");
+    assert!(quiz.contains(&quoted), "book/quiz.md should say {quoted:?}");
 }
 
 /// Kingma & Ba's bound on one step, eta (1 - beta1) / sqrt(1 - beta2), is reached by a weight
