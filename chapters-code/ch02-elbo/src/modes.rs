@@ -69,9 +69,7 @@ fn kl_by_quadrature(log_a: impl Fn(f64) -> f64, log_b: impl Fn(f64) -> f64) -> f
         let la = log_a(x);
         la.exp() * (la - log_b(x))
     };
-    let inner: f64 = (1..POINTS - 1)
-        .map(|i| f(-HALF_WIDTH + i as f64 * h))
-        .sum();
+    let inner: f64 = (1..POINTS - 1).map(|i| f(-HALF_WIDTH + i as f64 * h)).sum();
     h * (inner + 0.5 * (f(-HALF_WIDTH) + f(HALF_WIDTH)))
 }
 
@@ -146,13 +144,7 @@ pub struct ModesReport {
 /// Both fits of [`TARGET`], the seeking one started from the right-hand side.
 pub fn fit_both(target: &TwoModes) -> ModesReport {
     let covering = mass_covering(target);
-    let seeking = mode_seeking(
-        target,
-        Fit {
-            mean: 1.0,
-            sd: 1.0,
-        },
-    );
+    let seeking = mode_seeking(target, Fit { mean: 1.0, sd: 1.0 });
     ModesReport {
         covering,
         seeking,

@@ -53,6 +53,9 @@ fn each_fit_is_poor_in_the_other_direction() {
     )
     .unwrap();
     for number in printed.split(' ') {
-        assert!(page.contains(number), "the page should print {number} ({printed})");
+        assert!(
+            page.contains(number),
+            "the page should print {number} ({printed})"
+        );
     }
 }

@@ -32,12 +32,18 @@ fn the_rate_exceeds_what_the_images_can_carry() {
     let kl: f64 = columns[4].parse().unwrap();
     let (test_images, train_images) = (10_000f64, 60_000f64);
     assert_page_says(&page, &format!("{:.2} nats of KL after epoch 20", kl));
-    assert_page_says(&page, &format!("$\\log N \\approx {:.2}$", test_images.ln()));
+    assert_page_says(
+        &page,
+        &format!("$\\log N \\approx {:.2}$", test_images.ln()),
+    );
     assert_page_says(&page, &format!("({:.2} for the 60,000", train_images.ln()));
     let excess = kl - test_images.ln();
     assert!(excess > 15.6 && excess < 15.7, "{excess}");
     assert_page_says(&page, "more than 15.6 pay");
-    let quiz = book("quiz.md").split_whitespace().collect::<Vec<_>>().join(" ");
+    let quiz = book("quiz.md")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let quoted = format!("more than 15.6 of its {kl:.2} nats");
     assert!(quiz.contains(&quoted), "book/quiz.md should say {quoted:?}");
 }
