@@ -147,3 +147,109 @@ where
     }
 }
 // ANCHOR_END: spread
+
+// ANCHOR: gaussian
+/// A Gaussian decoder with a learned variance: pixel `d` is `N(o_d, e^s)`, with the logit
+/// `o_d` now the mean and one log-variance `s` shared by every pixel and image. Writes the
+/// gradient of the batch's summed `-log p(x | z)`, `(o - x) e^(-s)`, into `d_logits`, and
+/// returns that sum and its derivative in `s`, `1/2 sum(1 - (x - o)² e^(-s))`.
+pub fn gaussian_nll_grad<F: Real>(
+    logits: &ArrayRef2<F>,
+    x: &ArrayRef2<F>,
+    log_var: F,
+    d_logits: &mut ArrayRef2<F>,
+) -> (F, F) {
+    let half = F::of(0.5);
+    let (precision, log_2pi) = ((-log_var).exp(), F::of((2.0 * std::f64::consts::PI).ln()));
+    let (mut loss, mut d_log_var) = (F::zero(), F::zero());
+    Zip::from(d_logits)
+        .and(logits)
+        .and(x)
+        .for_each(|d, &o, &x| {
+            let r = o - x;
+            *d = r * precision;
+            loss += half * (r * r * precision + log_var + log_2pi);
+            d_log_var += half * (F::one() - r * r * precision);
+        });
+    (loss, d_log_var)
+}
+
+/// The `s` that minimises the Gaussian loss for fixed means: the log of the mean squared
+/// residual, where the derivative above vanishes.
+pub fn best_log_variance<F: Real>(logits: &ArrayRef2<F>, x: &ArrayRef2<F>) -> F {
+    let mut sum = F::zero();
+    Zip::from(logits)
+        .and(x)
+        .for_each(|&o, &x| sum += (o - x) * (o - x));
+    (sum / F::of(logits.len() as f64)).ln()
+}
+// ANCHOR_END: gaussian
+
+/// The backward pass of [`Vae::backward`] with the Gaussian decoder in place of the Bernoulli
+/// one: fills `grad` and returns the batch's summed loss (`-log p(x | z)` and the KL, the
+/// latter weighted by `beta` in the gradient) and the loss's derivative in `log_var`.
+pub fn backward_gaussian<F: Real>(
+    vae: &Vae<F>,
+    x: &ArrayRef2<F>,
+    ws: &mut Workspace<F>,
+    log_var: F,
+    beta: F,
+    grad: &mut Vae<F>,
+) -> (crate::vae::Loss<F>, F)
+where
+    StandardNormal: Distribution<F>,
+{
+    let n = x.nrows();
+    let Workspace {
+        h_enc,
+        mu,
+        logvar,
+        eps,
+        z,
+        h_dec,
+        logits,
+        d_logits,
+        d_h_dec,
+        d_z,
+        d_mu,
+        d_logvar,
+        d_h_enc,
+    } = ws;
+    let (mu, logvar) = (&rows(mu, n), &rows(logvar, n));
+    let d_logits = &mut rows_mut(d_logits, n);
+    let (reconstruction, d_log_var) = gaussian_nll_grad(&rows(logits, n), x, log_var, d_logits);
+    let d_z = &mut rows_mut(d_z, n);
+    vae.decoder.backward(
+        &rows(z, n),
+        &rows(h_dec, n),
+        d_logits,
+        &mut rows_mut(d_h_dec, n),
+        d_z,
+        &mut grad.decoder,
+    );
+    let (d_mu, d_logvar) = (&mut rows_mut(d_mu, n), &mut rows_mut(d_logvar, n));
+    d_mu.fill(F::zero());
+    d_logvar.fill(F::zero());
+    ch03_reparameterization::reparam::reparameterize_backward(
+        d_z,
+        logvar,
+        &rows(eps, n),
+        d_mu,
+        d_logvar,
+    );
+    kl_standard_normal_backward(mu, logvar, beta, d_mu, d_logvar);
+    vae.encoder.backward(
+        x,
+        &rows(h_enc, n),
+        d_mu,
+        d_logvar,
+        &mut rows_mut(d_h_enc, n),
+        &mut grad.encoder,
+    );
+    let loss = crate::vae::Loss {
+        reconstruction,
+        kl: ch02_elbo::kl::kl_standard_normal(mu, logvar),
+        count: n,
+    };
+    (loss, d_log_var)
+}
