@@ -99,7 +99,11 @@ fn main() -> Result<()> {
         &mut setup::rng(args.seed, Part::Amortisation),
     );
     print_amortised(&setup, &results, args.steps);
-    print_modes(&modes::fit_both(&modes::TARGET));
+    let report = modes::fit_both(&modes::TARGET);
+    print_modes(&report);
+    let file = args.out.join("modes.png");
+    figures::modes_chart(&modes::TARGET, &report).save_png(&file)?;
+    println!("  wrote {}", file.display());
     Ok(())
 }
 

@@ -59,3 +59,32 @@ fn each_fit_is_poor_in_the_other_direction() {
         );
     }
 }
+
+#[test]
+fn the_figure_draws_the_target_and_both_fits_where_the_text_says() {
+    let report = fit_both(&TARGET);
+    let chart = ch02_elbo::figures::modes_chart(&TARGET, &report);
+    assert_eq!(chart.lines.len(), 3);
+    let peak = |i: usize| {
+        chart.lines[i]
+            .points
+            .iter()
+            .cloned()
+            .fold(
+                (0.0, f64::NEG_INFINITY),
+                |a, p| if p.1 > a.1 { p } else { a },
+            )
+    };
+    // The covering fit peaks between the modes, the seeking fit on the right-hand one.
+    assert!(peak(1).0.abs() < 0.05, "{:?}", peak(1));
+    assert!((peak(2).0 - 2.5).abs() < 0.05, "{:?}", peak(2));
+    // The target's density between the modes, where the covering fit peaks, is tiny.
+    let middle = chart.lines[0]
+        .points
+        .iter()
+        .find(|p| p.0.abs() < 1e-9)
+        .unwrap();
+    assert!(middle.1 < 1e-5, "{middle:?}");
+    // Everything fits under the chart's ceiling: the seeking fit's peak is 1 / (0.5 sqrt(2 pi)).
+    assert!(peak(2).1 < 0.9 && peak(0).1 < 0.9);
+}
