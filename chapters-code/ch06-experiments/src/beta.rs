@@ -98,9 +98,7 @@ pub fn labelled_side_by_side(pictures: &[GrayImage], gap: u32) -> anyhow::Result
         captions.push((x + p.width() / 2, format!("\u{3b2} = {b}")));
         x += p.width() + gap;
     }
-    Ok(ch01_generative_models::plot::with_captions(
-        &joined, 36, &captions,
-    )?)
+    Ok(support::plot::with_captions(&joined, 36, &captions)?)
 }
 
 #[cfg(test)]
@@ -120,7 +118,7 @@ mod tests {
         let panels = vec![GrayImage::from_pixel(60, 40, Luma([0])); 3];
         let out = labelled_side_by_side(&panels, 8).unwrap();
         assert_eq!(out.dimensions(), (3 * 60 + 2 * 8, 40 + 36));
-        if ch01_generative_models::plot::font_available() {
+        if support::plot::font_available() {
             // Ink in the caption strip above each panel, none between them.
             for i in 0..3u32 {
                 let x0 = i * 68;
