@@ -16,9 +16,6 @@ use regex::Regex;
 
 use crate::files;
 
-/// The version `.ci/install` installs, and the one whose schema the dev-dependencies hold.
-pub const MDBOOK_QUIZ_VERSION: &str = "0.5.0";
-
 static QUIZ: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{\{#quiz\s+([^}\s]+)\s*\}\}").unwrap());
 static CHAPTER_PAGE: LazyLock<Regex> =
@@ -322,20 +319,4 @@ pub fn check_site(site: &Path, expected: &Expected) -> Vec<String> {
         }
     }
     problems
-}
-
-/// mdBook runs the preprocessor by name from PATH; say how to get it when it is not there.
-pub fn require_preprocessor() {
-    let found = std::process::Command::new("mdbook-quiz")
-        .arg("--version")
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
-    assert!(
-        found
-            .as_deref()
-            .is_some_and(|v| v.contains(MDBOOK_QUIZ_VERSION)),
-        "the book needs mdbook-quiz {MDBOOK_QUIZ_VERSION} on PATH (found: {found:?}): \
-         run `bash .ci/install`"
-    );
 }

@@ -194,29 +194,8 @@ fn forward_and_backward(shape: VaeShape, n: usize, seed: u64) {
         "  forward {:.1} ms, backward {:.1} ms; the workspace holds {} numbers, allocated once",
         forward_time.as_secs_f64() * 1e3,
         backward_time.as_secs_f64() * 1e3,
-        thousands(workspace_len(&ws))
+        thousands(ws.numbers())
     );
-}
-
-fn workspace_len(ws: &Workspace<f32>) -> usize {
-    [
-        &ws.h_enc,
-        &ws.mu,
-        &ws.logvar,
-        &ws.eps,
-        &ws.z,
-        &ws.h_dec,
-        &ws.logits,
-        &ws.d_logits,
-        &ws.d_h_dec,
-        &ws.d_z,
-        &ws.d_mu,
-        &ws.d_logvar,
-        &ws.d_h_enc,
-    ]
-    .iter()
-    .map(|a| a.len())
-    .sum()
 }
 
 /// Checks a freshly initialised f64 network of the given shape on random binary images.
