@@ -49,6 +49,9 @@ def parse_options(argv=None):
     p.add_argument("--seed", type=int, default=1, help="torch.manual_seed")
     p.add_argument("--limit", type=int, default=None,
                    help="train on the first N training images only")
+    p.add_argument("--warmup", type=int, default=50,
+                   help="untimed steps of a throwaway copy of the model first (PyTorch's "
+                        "first steps are slow: libraries load, buffers are allocated)")
     p.add_argument("--no-test", action="store_true",
                    help="skip the test-set evaluation (timing runs)")
     p.add_argument("--json", action="store_true",
@@ -59,6 +62,8 @@ def parse_options(argv=None):
             p.error(f"--{name.replace('_', '-')} must be at least 1")
     if not args.lr > 0:
         p.error("--lr must be a positive number")
+    if args.warmup < 0:
+        p.error("--warmup must be at least 0")
     if args.limit is not None and args.limit < 1:
         p.error("--limit must be at least 1")
     return args
@@ -137,6 +142,29 @@ def loss_terms(torch, logits, x, mu, logvar):
     return recon, kl
 
 
+def adam(torch, model, lr):
+    return torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
+
+
+def train_steps(torch, model, optimizer, train, b, steps=None):
+    """One epoch (or its first `steps` batches) of Adam over shuffled batches; returns the
+    summed loss."""
+    model.train()
+    total = 0.0
+    for step, idx in enumerate(torch.randperm(len(train)).split(b)):
+        if steps is not None and step == steps:
+            break
+        x = train[idx]
+        optimizer.zero_grad()
+        logits, mu, logvar = model(x)
+        recon, kl = loss_terms(torch, logits, x, mu, logvar)
+        loss = recon + kl
+        loss.backward()
+        optimizer.step()
+        total += loss.item()
+    return total
+
+
 def main(argv=None):
     args = parse_options(argv)
     import numpy as np
@@ -147,25 +175,19 @@ def main(argv=None):
     train, test = load(args.data_dir, np, torch)
     if args.limit is not None:
         train = train[: args.limit]
-    model = build(torch, train.shape[1], args.hidden, args.latent_dim)
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
     n, b = len(train), args.batch_size
+    if args.warmup:
+        throwaway = build(torch, train.shape[1], args.hidden, args.latent_dim)
+        train_steps(torch, throwaway, adam(torch, throwaway, args.lr), train, b, args.warmup)
+    torch.manual_seed(args.seed)
+    model = build(torch, train.shape[1], args.hidden, args.latent_dim)
+    optimizer = adam(torch, model, args.lr)
     epochs = []
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {n} training images, "
           f"batch {b}, model {train.shape[1]}-{args.hidden}-{args.latent_dim}", flush=True)
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
-        model.train()
-        total = 0.0
-        for idx in torch.randperm(n).split(b):
-            x = train[idx]
-            optimizer.zero_grad()
-            logits, mu, logvar = model(x)
-            recon, kl = loss_terms(torch, logits, x, mu, logvar)
-            loss = recon + kl
-            loss.backward()
-            optimizer.step()
-            total += loss.item()
+        total = train_steps(torch, model, optimizer, train, b)
         seconds = time.perf_counter() - start
         record = {"epoch": epoch, "seconds": seconds, "train_loss": total / n}
         if not args.no_test:
@@ -182,13 +204,18 @@ def main(argv=None):
         print(f"epoch {epoch:3d}  {seconds:7.3f} s  train {record['train_loss']:8.2f}  "
               f"test {test_text}", flush=True)
     if args.json:
+        import resource  # Linux and macOS: the peak resident memory of this process
+
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(json.dumps({
+            "peak_mib": peak_kib / 1024.0,
             "torch": torch.__version__,
             "threads": torch.get_num_threads(),
             "batch_size": b,
             "hidden": args.hidden,
             "latent_dim": args.latent_dim,
             "images": n,
+            "warmup_steps": args.warmup,
             "epochs": epochs,
         }))
 
