@@ -65,19 +65,21 @@ impl GroupedRows {
         self.start.push(0);
         let mut len = 0;
         for group in x.chunks(G * cols) {
-            let rows: [Option<&[f32]>; G] =
-                std::array::from_fn(|r| group.get(r * cols..(r + 1) * cols));
-            let (index, value) = (
-                &mut self.index[len..len + cols],
-                &mut self.value[len..len + cols],
-            );
+            let row = |r: usize| group.get(r * cols..(r + 1) * cols).unwrap_or(&[]);
+            let rows: [&[f32]; G] = std::array::from_fn(row);
+            let index = &mut self.index[len..len + cols];
+            // First the columns where any row has ink, written every time and kept only when
+            // so (no branch to mispredict); then their values.
             let mut n = 0;
             for k in 0..cols {
-                // Written every time, kept only when not all zero: no branch to mispredict.
-                let v = rows.map(|r| r.map_or(0.0, |r| r[k]));
+                let any = rows
+                    .iter()
+                    .fold(0, |any, r| any | r.get(k).map_or(0, |v| v.to_bits()));
                 index[n] = k as u32;
-                value[n] = v;
-                n += usize::from(v != [0.0; G]);
+                n += usize::from(any != 0);
+            }
+            for (&k, value) in index[..n].iter().zip(&mut self.value[len..len + n]) {
+                *value = rows.map(|r| r.get(k as usize).copied().unwrap_or(0.0));
             }
             len += n;
             self.start.push(len);
@@ -94,17 +96,15 @@ impl GroupedRows {
         let mut len = 0;
         for first in (0..cols).step_by(G) {
             let width = G.min(cols - first);
-            let (index, value) = (
-                &mut self.index[len..len + rows],
-                &mut self.value[len..len + rows],
-            );
+            let index = &mut self.index[len..len + rows];
+            let value = &mut self.value[len..len + rows];
             let mut n = 0;
             for (r, row) in x.chunks_exact(cols).enumerate() {
                 let mut v = [0.0; G];
                 v[..width].copy_from_slice(&row[first..first + width]);
                 index[n] = r as u32;
                 value[n] = v;
-                n += usize::from(v != [0.0; G]);
+                n += usize::from(v.iter().fold(0, |any, v| any | v.to_bits()) != 0);
             }
             len += n;
             self.start.push(len);
