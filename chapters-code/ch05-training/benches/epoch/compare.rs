@@ -43,6 +43,7 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
         );
     }
     let data_dir = &set.files.dir;
+    let load_before = machine::load_average();
     let cpu = machine::cpu_model();
     let rustc = machine::rustc_version();
     println!(
@@ -149,9 +150,16 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
         }
     }
 
+    let load = [load_before, machine::load_average()];
+    println!(
+        "\nload average (1 minute) before and after: {} and {}",
+        show(load[0]),
+        show(load[1])
+    );
     if let (Some(path), Some(reference)) = (&options.results, &reference) {
         let text = results_toml(
             &Measured {
+                load,
                 cpu: &cpu,
                 rustc: &rustc,
                 threads,
@@ -210,6 +218,7 @@ fn print_epochs(rust: &RustRun, torch: Option<&TorchRun>) {
 
 /// Everything the main comparison measured, for the results file.
 struct Measured<'a> {
+    load: [Option<f64>; 2],
     cpu: &'a str,
     rustc: &'a str,
     threads: usize,
@@ -242,6 +251,9 @@ fn results_toml(m: &Measured, rows: &[Row]) -> String {
     let _ = writeln!(s, "torch_threads = {}", m.reference.threads);
     let _ = writeln!(s, "rust_threads = {}", m.threads);
     let _ = writeln!(s, "epochs = {}", m.epochs);
+    if let [Some(before), Some(after)] = m.load {
+        let _ = writeln!(s, "load_average = [{before:.2}, {after:.2}]");
+    }
     let _ = writeln!(s, "rust_seconds = {rust:.2}");
     let _ = writeln!(s, "torch_seconds = {torch:.2}");
     let _ = writeln!(s, "ratio = {:.2}", rust / torch);

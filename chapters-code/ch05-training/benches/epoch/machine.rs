@@ -50,3 +50,10 @@ pub fn peak_memory_kib() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
+
+/// The one-minute load average from Linux's /proc/loadavg: how busy the machine was (on a
+/// shared machine, other programs' work slows both implementations, PyTorch's threads most).
+pub fn load_average() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
