@@ -9,6 +9,7 @@ mod html_links;
 mod includes;
 mod katex_config;
 mod math;
+mod speed;
 mod summary;
 
 use std::path::PathBuf;
@@ -61,6 +62,11 @@ fn every_formula_renders() {
 #[test]
 fn every_chapter_links_its_crate_and_every_crate_is_listed() {
     assert_no_problems("chapter crates", &crates::check(&root()));
+}
+
+#[test]
+fn the_speed_section_quotes_the_comparison_results() {
+    assert_no_problems("speed results", &speed::check(&root()));
 }
 
 #[test]

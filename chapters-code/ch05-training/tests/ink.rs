@@ -33,12 +33,12 @@ fn the_first_epoch_of_the_default_run_gives_the_books_numbers() {
     );
     let expected = &parse_csv(&std::fs::read_to_string(book).unwrap(), book.as_ref()).unwrap()[0];
     let out = tempfile::tempdir().unwrap();
-    let status = Command::new(env!("CARGO_BIN_EXE_ch05-training"))
+    let run = Command::new(env!("CARGO_BIN_EXE_ch05-training"))
         .args(["--epochs", "1", "--threads", "2", "--out"])
         .arg(out.path())
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let path = out.path().join("metrics.csv");
     let got = &parse_csv(&std::fs::read_to_string(&path).unwrap(), &path).unwrap()[0];
     let losses = |m: &ch05_training::metrics::EpochMetrics| {
