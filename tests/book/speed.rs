@@ -60,6 +60,17 @@ pub fn check(root: &Path) -> Vec<String> {
         "torch_threads",
         format!("{} threads", number(&results, "torch_threads")),
     );
+    let env = string(&results, "torch_env");
+    if !env.is_empty() {
+        expect("torch_env", env);
+    }
+    if let Some(images) = results.get("scaling_images").and_then(Value::as_integer) {
+        let plain = images.to_string();
+        let grouped = with_commas(images);
+        if !section.contains(&plain) {
+            expect("scaling_images", grouped);
+        }
+    }
     for key in ["rust_seconds_range", "torch_seconds_range"] {
         let range = results.get(key).and_then(Value::as_array);
         let ends: Vec<String> = range
@@ -130,6 +141,19 @@ fn section(page: &str) -> Option<String> {
         .map_or(usize::MAX, |(i, _, _)| *i);
     let lines: Vec<&str> = page.lines().collect();
     Some(lines[*start..end.min(lines.len())].join("\n"))
+}
+
+/// 20000 as the prose writes it, 20,000.
+fn with_commas(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn string(table: &Table, key: &str) -> String {

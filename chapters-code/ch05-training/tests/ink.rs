@@ -38,7 +38,11 @@ fn the_first_epoch_of_the_default_run_gives_the_books_numbers() {
         .arg(out.path())
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let path = out.path().join("metrics.csv");
     let got = &parse_csv(&std::fs::read_to_string(&path).unwrap(), &path).unwrap()[0];
     let losses = |m: &ch05_training::metrics::EpochMetrics| {

@@ -9,7 +9,7 @@ use ch04_model::shape::VaeShape;
 use ch05_training::data::DataSet;
 use ch05_training::trainer::Trainer;
 
-use crate::torch::{self, TorchRun};
+use crate::torch::{self, Runner, Setting, TorchRun};
 use crate::{Options, machine};
 
 /// The hidden widths and batch sizes of the scaling table.
@@ -42,7 +42,21 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
             path.display()
         );
     }
-    let data_dir = &set.files.dir;
+    let env: &[(&str, &str)] = if options.omp_passive {
+        &[("OMP_WAIT_POLICY", "PASSIVE")]
+    } else {
+        &[]
+    };
+    let runner = Runner {
+        python: &options.python,
+        data_dir: &set.files.dir,
+        env,
+    };
+    let torch_env = env
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     let load_before = machine::load_average();
     let cpu = machine::cpu_model();
     let rustc = machine::rustc_version();
@@ -52,7 +66,12 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
         machine::vector_instructions()
     );
     match &torch_version {
-        Ok(v) => println!("PyTorch {v} ({} {})", options.python, torch::SCRIPT),
+        Ok(v) => println!(
+            "PyTorch {v} ({torch_env}{}{} {})",
+            if torch_env.is_empty() { "" } else { " " },
+            options.python,
+            torch::SCRIPT
+        ),
         Err(why) => println!("PyTorch: not compared: {why}"),
     }
     println!(
@@ -60,17 +79,19 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
          {epochs} epochs (seconds of training per epoch of {} images)",
         set.train.images.nrows()
     );
-    let rust = rust_run(set, 400, 128, threads, epochs, true)?;
+    let rust = rust_run(set, 400, 128, threads, epochs, None, true)?;
     let rust_peak = machine::peak_memory_kib().map(|k| k as f64 / 1024.0);
     let reference = match torch_version {
         Ok(_) => Some(torch::run(
-            &options.python,
-            data_dir,
-            400,
-            128,
-            epochs,
-            threads,
-            true,
+            &runner,
+            &Setting {
+                hidden: 400,
+                batch: 128,
+                epochs,
+                threads,
+                limit: None,
+                test: true,
+            },
         )?),
         Err(_) => None,
     };
@@ -103,32 +124,41 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
     );
 
     let mut rows = Vec::new();
+    let all = set.train.images.nrows();
+    let timed = options.scaling_images.clamp(1, all);
+    let limit = (timed < all).then_some(timed);
+    let per_epoch = all as f64 / timed as f64;
     if !options.no_scaling {
-        println!("\n== how the cost grows: seconds per epoch (one epoch each, no test evaluation)");
+        println!(
+            "\n== how the cost grows: seconds per epoch of {all} images (timed on {timed}, one \
+             pass each, no test evaluation)"
+        );
         println!("hidden  batch  Rust s  PyTorch s  ratio");
         let settings = HIDDEN
             .iter()
             .flat_map(|&h| BATCHES.iter().map(move |&b| (h, b)))
             .chain([(400, SMALL_BATCH)]);
         for (hidden, batch) in settings {
-            let r = rust_run(set, hidden, batch, threads, 1, false)?;
+            let r = rust_run(set, hidden, batch, threads, 1, limit, false)?;
             let t = match &reference {
                 Some(_) => Some(torch::run(
-                    &options.python,
-                    data_dir,
-                    hidden,
-                    batch,
-                    1,
-                    threads,
-                    false,
+                    &runner,
+                    &Setting {
+                        hidden,
+                        batch,
+                        epochs: 1,
+                        threads,
+                        limit,
+                        test: false,
+                    },
                 )?),
                 None => None,
             };
             let row = Row {
                 hidden,
                 batch,
-                rust: r.seconds[0],
-                torch: t.map(|t| t.seconds[0]),
+                rust: r.seconds[0] * per_epoch,
+                torch: t.map(|t| t.seconds[0] * per_epoch),
             };
             println!(
                 "{hidden:>6}  {batch:>5}  {:>6.2}  {:>9}  {:>5}",
@@ -160,6 +190,8 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
         let text = results_toml(
             &Measured {
                 load,
+                torch_env: &torch_env,
+                scaling_images: timed,
                 cpu: &cpu,
                 rustc: &rustc,
                 threads,
@@ -183,8 +215,11 @@ fn rust_run(
     batch: usize,
     threads: usize,
     epochs: usize,
+    limit: Option<usize>,
     test: bool,
 ) -> Result<RustRun> {
+    let all = set.train.images.view();
+    let images = all.slice(ndarray::s![..limit.unwrap_or(all.nrows()), ..]);
     let shape = VaeShape {
         hidden,
         ..VaeShape::MNIST
@@ -195,7 +230,7 @@ fn rust_run(
     let mut test_loss = None;
     for epoch in 1..=epochs {
         let start = Instant::now();
-        trainer.train_epoch(set.train.images.view(), epoch, 1, |_| {})?;
+        trainer.train_epoch(images, epoch, 1, |_| {})?;
         seconds.push(start.elapsed().as_secs_f64());
         if test {
             test_loss = Some(
@@ -219,6 +254,8 @@ fn print_epochs(rust: &RustRun, torch: Option<&TorchRun>) {
 /// Everything the main comparison measured, for the results file.
 struct Measured<'a> {
     load: [Option<f64>; 2],
+    torch_env: &'a str,
+    scaling_images: usize,
     cpu: &'a str,
     rustc: &'a str,
     threads: usize,
@@ -237,7 +274,9 @@ fn results_toml(m: &Measured, rows: &[Row]) -> String {
         "# Written by `cargo bench -p ch05-training -- --compare --results <this file>`: chapter 5's\n\
          # training and the PyTorch reference script (reference/vae_torch.py), back to back in one\n\
          # run. Seconds are seconds of training per epoch of 60,000 images (the test evaluation is\n\
-         # not timed): for the default model the median over the epochs, in the table one epoch."
+         # not timed): for the default model the median over the epochs; in the scaling table one\n\
+         # pass over the first `scaling_images` images, times 60,000 / scaling_images.\n\
+         # load_average: the machine's one-minute load average before and after the run."
     );
     let _ = writeln!(s, "machine = {:?}", m.cpu);
     let _ = writeln!(s, "cores = {}", machine::cores());
@@ -249,6 +288,7 @@ fn results_toml(m: &Measured, rows: &[Row]) -> String {
     let _ = writeln!(s, "rustc = {:?}", m.rustc);
     let _ = writeln!(s, "torch = {:?}", m.reference.version);
     let _ = writeln!(s, "torch_threads = {}", m.reference.threads);
+    let _ = writeln!(s, "torch_env = {:?}", m.torch_env);
     let _ = writeln!(s, "rust_threads = {}", m.threads);
     let _ = writeln!(s, "epochs = {}", m.epochs);
     if let [Some(before), Some(after)] = m.load {
@@ -280,6 +320,9 @@ fn results_toml(m: &Measured, rows: &[Row]) -> String {
     }
     if let Some(mib) = m.reference.peak_mib {
         let _ = writeln!(s, "torch_peak_mib = {mib:.0}");
+    }
+    if !rows.is_empty() {
+        let _ = writeln!(s, "scaling_images = {}", m.scaling_images);
     }
     for row in rows {
         let _ = writeln!(s, "\n[[scaling]]");

@@ -48,6 +48,16 @@ struct Options {
     #[arg(long)]
     no_scaling: bool,
 
+    /// With --compare, time the table's settings on the first N training images only (the
+    /// seconds are still per epoch of all of them: the time of N images times 60,000 / N).
+    #[arg(long, default_value_t = 60_000)]
+    scaling_images: usize,
+
+    /// Run PyTorch with OMP_WAIT_POLICY=PASSIVE: its threads sleep between operations instead
+    /// of spinning, which it needs on a machine that other programs keep busy.
+    #[arg(long)]
+    omp_passive: bool,
+
     /// The Python interpreter that has torch and numpy.
     #[arg(long, default_value = "python3")]
     python: String,

@@ -38,18 +38,44 @@ pub fn available(python: &str) -> Result<String, String> {
     }
 }
 
-/// Runs the script on the data in `data_dir` with the given settings.
-pub fn run(
-    python: &str,
-    data_dir: &Path,
-    hidden: usize,
-    batch: usize,
-    epochs: usize,
-    threads: usize,
-    test: bool,
-) -> Result<TorchRun> {
+/// How to run the script: the interpreter, the data, the environment.
+pub struct Runner<'a> {
+    pub python: &'a str,
+    pub data_dir: &'a Path,
+    /// Extra environment variables, such as `OMP_WAIT_POLICY=PASSIVE`.
+    pub env: &'a [(&'a str, &'a str)],
+}
+
+/// What to train, and how long.
+pub struct Setting {
+    pub hidden: usize,
+    pub batch: usize,
+    pub epochs: usize,
+    pub threads: usize,
+    /// Train on the first N images only.
+    pub limit: Option<usize>,
+    /// Evaluate the test set after each epoch.
+    pub test: bool,
+}
+
+/// Runs the script with the given settings.
+pub fn run(runner: &Runner, setting: &Setting) -> Result<TorchRun> {
+    let Runner {
+        python,
+        data_dir,
+        env,
+    } = *runner;
+    let Setting {
+        hidden,
+        batch,
+        epochs,
+        threads,
+        limit,
+        test,
+    } = *setting;
     let mut command = Command::new(python);
     command
+        .envs(env.iter().copied())
         .arg(SCRIPT)
         .arg("--data-dir")
         .arg(data_dir)
@@ -60,6 +86,9 @@ pub fn run(
         .arg("--json");
     if !test {
         command.arg("--no-test");
+    }
+    if let Some(limit) = limit {
+        command.args(["--limit", &limit.to_string()]);
     }
     let out = command
         .output()
