@@ -52,6 +52,33 @@ impl<F: Real> Workspace<F> {
     pub fn capacity(&self) -> usize {
         self.mu.nrows()
     }
+
+    /// How many numbers the buffers hold in all. The destructuring names every field, so a
+    /// new buffer cannot be left out of the count.
+    pub fn numbers(&self) -> usize {
+        let Workspace {
+            h_enc,
+            mu,
+            logvar,
+            eps,
+            z,
+            h_dec,
+            logits,
+            d_logits,
+            d_h_dec,
+            d_z,
+            d_mu,
+            d_logvar,
+            d_h_enc,
+        } = self;
+        [
+            h_enc, mu, logvar, eps, z, h_dec, logits, d_logits, d_h_dec, d_z, d_mu, d_logvar,
+            d_h_enc,
+        ]
+        .iter()
+        .map(|a| a.len())
+        .sum()
+    }
 }
 
 // ANCHOR: rows

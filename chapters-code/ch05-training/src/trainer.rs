@@ -3,17 +3,17 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Result, bail, ensure};
 use ch04_model::shape::VaeShape;
 use ch04_model::vae::{Latent, Loss, Vae};
 use ch04_model::workspace::Workspace;
-use ndarray::{Array2, ArrayView2, Axis, s};
+use ndarray::ArrayView2;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::adam::Adam;
 use crate::batches::shuffled_order;
-use crate::checkpoint::Checkpoint;
+use crate::checkpoint::{Checkpoint, Settings};
 use crate::ink::InkedBatch;
 use crate::seeds::{self, Purpose};
 
@@ -208,41 +208,8 @@ impl Trainer {
     }
     // ANCHOR_END: evaluate
 
-    /// Decodes latent points into pixel probabilities, one image per row.
-    pub fn decode(&mut self, z: ArrayView2<f32>) -> Array2<f32> {
-        let mut out = Array2::zeros((z.nrows(), self.shape().input));
-        let shard = &mut self.shards[0];
-        let rows = shard.ws.capacity();
-        for (z, mut out) in z
-            .axis_chunks_iter(Axis(0), rows)
-            .zip(out.axis_chunks_iter_mut(Axis(0), rows))
-        {
-            self.vae.decode(&z, &mut shard.ws, &mut out);
-        }
-        out
-    }
-
-    /// The images passed through the encoder's mean and the decoder: reconstructions.
-    pub fn reconstruct(&mut self, images: ArrayView2<u8>) -> Array2<f32> {
-        let mut out = Array2::zeros((images.nrows(), self.shape().input));
-        let shard = &mut self.shards[0];
-        let rows = shard.ws.capacity();
-        let all: Vec<usize> = (0..images.nrows()).collect();
-        for (indices, mut out) in all
-            .chunks(rows)
-            .zip(out.axis_chunks_iter_mut(Axis(0), rows))
-        {
-            let n = indices.len();
-            shard.batch.gather(images, indices);
-            self.vae.forward(&shard.batch, Latent::Mean, &mut shard.ws);
-            let z = shard.ws.z.slice(s![..n, ..]).to_owned();
-            self.vae.decode(&z, &mut shard.ws, &mut out);
-        }
-        out
-    }
-
     /// The model and Adam's state, for a checkpoint after `epoch` epochs.
-    pub fn checkpoint(&self, epoch: usize, settings: Vec<(String, String)>) -> Checkpoint {
+    pub fn checkpoint(&self, epoch: usize, settings: Settings) -> Checkpoint {
         Checkpoint {
             epoch,
             adam_t: self.adam.t,
@@ -253,35 +220,13 @@ impl Trainer {
         }
     }
 
-    /// A trainer holding a saved model, its sizes, batch size, learning rate and KL weight
-    /// read from the checkpoint's settings: how later chapters load a trained VAE.
+    /// A trainer holding a saved model, with the sizes, batch size, learning rate and KL
+    /// weight of the checkpoint's settings: how later chapters load a trained VAE.
     pub fn from_checkpoint(path: &Path) -> Result<(Trainer, Checkpoint)> {
         let checkpoint = Checkpoint::load(path)?;
-        let setting = |key: &str| -> Result<&str> {
-            checkpoint
-                .settings
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.as_str())
-                .with_context(|| format!("{}: has no {key} setting", path.display()))
-        };
-        let number = |key: &str| -> Result<usize> {
-            setting(key)?
-                .parse()
-                .with_context(|| format!("{}: bad {key} setting", path.display()))
-        };
-        let shape = VaeShape {
-            input: number("input")?,
-            hidden: number("hidden")?,
-            latent: number("latent")?,
-        };
-        let lr = setting("lr")?
-            .parse()
-            .with_context(|| format!("{}: bad lr setting", path.display()))?;
-        let mut trainer = Trainer::new(shape, number("batch_size")?, lr, 0);
-        trainer.beta = setting("beta")?
-            .parse()
-            .with_context(|| format!("{}: bad beta setting", path.display()))?;
+        let s = &checkpoint.settings;
+        let mut trainer = Trainer::new(s.shape, s.batch_size, s.lr, s.seed);
+        trainer.beta = s.beta;
         trainer.restore(&checkpoint, path)?;
         Ok((trainer, checkpoint))
     }

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use ch01_generative_models::atomic::write_atomic;
+use support::atomic::write_atomic;
 use ch04_model::shape::VaeShape;
 use ch05_training::data::DataSet;
 use ch05_training::trainer::Trainer;
