@@ -15,6 +15,7 @@ mod katex_config;
 mod math;
 mod quizzes;
 mod site;
+mod speed;
 mod summary;
 
 use mdbook_html::HtmlHandlebars;
@@ -58,6 +59,11 @@ fn every_chapter_links_its_crate_and_every_crate_is_listed() {
 #[test]
 fn every_chapter_has_a_quiz_and_every_quiz_is_valid() {
     assert_no_problems("quizzes", &quizzes::check_sources(&root()));
+}
+
+#[test]
+fn the_speed_section_quotes_the_comparison_results() {
+    assert_no_problems("speed results", &speed::check(&root()));
 }
 
 #[test]
