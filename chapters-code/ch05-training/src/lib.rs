@@ -1,6 +1,7 @@
 //! Chapter 5: training chapter 4's VAE on real MNIST.
 //!
-//! [`data`] finds, fetches, verifies and reads MNIST; [`batches`] shuffles it into
+//! [`data`] finds, fetches, verifies and reads MNIST, and [`binarize`] can make its pixels
+//! binary; [`batches`] shuffles it into
 //! mini-batches; [`adam`] is the optimiser; [`trainer`] runs epochs and evaluations;
 //! [`run`] is the whole command, writing what [`samples`], [`reconstructions`], [`grid`],
 //! [`animation`], [`metrics`], [`loss_plot`] and [`checkpoint`] make. [`seeds`] gives every
@@ -9,6 +10,7 @@
 pub mod adam;
 pub mod animation;
 pub mod batches;
+pub mod binarize;
 pub mod checkpoint;
 pub mod data;
 pub mod grid;

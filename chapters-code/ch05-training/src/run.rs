@@ -9,6 +9,7 @@ use ch04_model::shape::VaeShape;
 use image::GrayImage;
 
 use crate::animation::save_gif;
+use crate::binarize;
 use crate::checkpoint::Checkpoint;
 use crate::data::{self, DataOptions, DataSet};
 use crate::grid::save_png;
@@ -47,6 +48,7 @@ pub fn settings(options: &Options, shape: VaeShape, threads: usize) -> Vec<(Stri
     [
         ("dataset", options.dataset.to_string()),
         ("limit", format!("{:?}", options.limit)),
+        ("binarize", options.binarize.to_string()),
         ("input", shape.input.to_string()),
         ("hidden", shape.hidden.to_string()),
         ("latent", shape.latent.to_string()),
@@ -75,14 +77,12 @@ pub fn run(options: &Options) -> Result<Outcome> {
         data.train = data.train.first(n);
         data.test = data.test.first(n);
     }
+    binarize::prepare(&mut data, options.binarize);
     let (rows, cols) = (data.train.rows, data.train.cols);
-    let shape = VaeShape {
-        input: rows * cols,
-        hidden: options.hidden,
-        latent: options.latent_dim,
-    };
+    let shape = VaeShape::one_hidden_relu(rows * cols, options.hidden, options.latent_dim);
     let mut trainer = Trainer::new(shape, options.batch_size, options.lr, options.seed);
     trainer.beta = options.beta;
+    trainer.binarize = options.binarize;
     if let Some(threads) = options.threads {
         trainer.set_threads(threads);
     }

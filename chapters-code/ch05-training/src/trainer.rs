@@ -7,14 +7,56 @@ use anyhow::{Context, Result, bail, ensure};
 use ch04_model::shape::VaeShape;
 use ch04_model::vae::{Latent, Loss, Vae};
 use ch04_model::workspace::{Workspace, rows, rows_mut};
-use ndarray::{Array2, ArrayView2, Axis, s};
+use ndarray::{Array2, ArrayRef2, ArrayView2, Axis, s};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::adam::Adam;
 use crate::batches::{gather, shuffled_order};
+use crate::binarize::{self, Binarize};
 use crate::checkpoint::Checkpoint;
 use crate::seeds::{self, Purpose};
+
+// ANCHOR: objective
+/// What a training step minimises, summed over a shard's images, with its gradient: chapter
+/// 4's negative ELBO ([`Elbo`]) unless a later chapter plugs in another bound. Each image
+/// enters the forward pass [`Objective::samples`] times in a row, each copy with its own noise.
+pub trait Objective: Send + Sync {
+    /// Copies of each image in the forward pass.
+    fn samples(&self) -> usize {
+        1
+    }
+
+    /// After [`Vae::forward`] on the batch `x` (each image repeated [`Objective::samples`]
+    /// times), writes the gradient of the summed loss into `grad` and returns the loss.
+    fn backward(
+        &self,
+        vae: &Vae<f32>,
+        x: &ArrayRef2<f32>,
+        ws: &mut Workspace<f32>,
+        beta: f32,
+        grad: &mut Vae<f32>,
+    ) -> Loss<f32>;
+}
+
+/// The negative ELBO, `reconstruction + beta * KL`: chapter 4's loss and backward pass.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Elbo;
+
+impl Objective for Elbo {
+    fn backward(
+        &self,
+        vae: &Vae<f32>,
+        x: &ArrayRef2<f32>,
+        ws: &mut Workspace<f32>,
+        beta: f32,
+        grad: &mut Vae<f32>,
+    ) -> Loss<f32> {
+        vae.backward(x, ws, beta, grad, true)
+            .expect("the loss was asked for")
+    }
+}
+// ANCHOR_END: objective
 
 /// Everything that persists from step to step: the model, Adam's state, and the buffers a
 /// step reuses, allocated once. A batch is cut into one *shard* per thread; each shard has
@@ -25,6 +67,10 @@ pub struct Trainer {
     /// The weight of the KL term: 1 for the ELBO, other values for a beta-VAE.
     pub beta: f32,
     pub batch_size: usize,
+    /// Under [`Binarize::Dynamic`], every training image is drawn into binary pixels afresh
+    /// each time a batch uses it (the data themselves stay grey).
+    pub binarize: Binarize,
+    objective: Box<dyn Objective>,
     shards: Vec<Shard>,
 }
 
@@ -36,20 +82,36 @@ struct Shard {
 }
 
 impl Shard {
-    /// Copies the images at `part` into this shard's batch and runs the forward pass on them
-    /// with noise from a generator seeded by `noise_seed`; returns how many images it holds.
+    /// Copies the images at `part` into this shard's batch, each `copies` times in a row, and
+    /// runs the forward pass on them with noise from a generator seeded by `noise_seed` (which
+    /// first draws the pixels, when `dynamic` binarization is on, the same for every copy);
+    /// returns the number of rows of the batch.
     fn forward(
         &mut self,
         vae: &Vae<f32>,
         images: ArrayView2<u8>,
         part: &[usize],
         noise_seed: u64,
+        dynamic: bool,
+        copies: usize,
     ) -> usize {
-        let x = &mut rows_mut(&mut self.batch, part.len());
-        gather(images, part, x.view_mut());
+        let n = part.len();
+        gather(images, part, rows_mut(&mut self.batch, n));
         let mut noise = StdRng::seed_from_u64(noise_seed);
+        if dynamic {
+            binarize::draw(&mut rows_mut(&mut self.batch, n), &mut noise);
+        }
+        // Image r goes to rows r*copies.. of the batch; from the last image down, so no row is
+        // overwritten before it is copied.
+        for r in (0..n).rev().filter(|_| copies > 1) {
+            let row = self.batch.row(r).to_owned();
+            for c in 0..copies {
+                self.batch.row_mut(r * copies + c).assign(&row);
+            }
+        }
+        let x = &rows(&self.batch, n * copies);
         vae.forward(x, Latent::Sample(&mut noise), &mut self.ws);
-        part.len()
+        n * copies
     }
 
     fn new(shape: VaeShape, capacity: usize) -> Self {
@@ -102,13 +164,23 @@ fn on_shards<R: Send>(
 impl Trainer {
     /// A fresh model, initialised from the run's seed, computing on every core.
     pub fn new(shape: VaeShape, batch_size: usize, lr: f32, seed: u64) -> Self {
-        let vae = Vae::new(shape, &mut seeds::rng(seed, Purpose::Init, 0));
+        Trainer::with_vae(
+            Vae::new(shape, &mut seeds::rng(seed, Purpose::Init, 0)),
+            batch_size,
+            lr,
+        )
+    }
+
+    /// A trainer for a model initialised by the caller, computing on every core.
+    pub fn with_vae(vae: Vae<f32>, batch_size: usize, lr: f32) -> Self {
         let sizes: Vec<usize> = vae.parameters().iter().map(|p| p.len()).collect();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut trainer = Trainer {
             adam: Adam::new(&sizes, lr),
             beta: 1.0,
             batch_size,
+            binarize: Binarize::None,
+            objective: Box::new(Elbo),
             shards: Vec::new(),
             vae,
         };
@@ -121,9 +193,15 @@ impl Trainer {
     /// reproducible bit for bit with the same `threads`.
     pub fn set_threads(&mut self, threads: usize) {
         let threads = threads.clamp(1, self.batch_size);
-        let capacity = self.batch_size.div_ceil(threads);
+        let capacity = self.batch_size.div_ceil(threads) * self.objective.samples();
         let shape = self.shape();
         self.shards = (0..threads).map(|_| Shard::new(shape, capacity)).collect();
+    }
+
+    /// Trains with `objective` from now on (chapter 4's negative ELBO until then).
+    pub fn set_objective(&mut self, objective: Box<dyn Objective>) {
+        self.objective = objective;
+        self.set_threads(self.threads());
     }
 
     pub fn threads(&self) -> usize {
@@ -152,12 +230,13 @@ impl Trainer {
         for (i, indices) in order.chunks(self.batch_size).enumerate() {
             // Each shard draws its noise from its own generator, seeded from the epoch's.
             let noise_seeds: Vec<u64> = self.shards.iter().map(|_| rng.random()).collect();
-            let (vae, beta) = (&self.vae, self.beta);
+            let (vae, beta, objective) = (&self.vae, self.beta, &*self.objective);
+            let dynamic = self.binarize == Binarize::Dynamic;
+            let copies = objective.samples();
             let losses = on_shards(&mut self.shards, indices, |k, shard, part| {
-                let n = shard.forward(vae, images, part, noise_seeds[k]);
+                let n = shard.forward(vae, images, part, noise_seeds[k], dynamic, copies);
                 let x = &rows(&shard.batch, n);
-                vae.backward(x, &mut shard.ws, beta, &mut shard.grad, true)
-                    .expect("the loss was asked for")
+                objective.backward(vae, x, &mut shard.ws, beta, &mut shard.grad)
             });
             let (reconstruction, kl) = losses.iter().fold((0.0, 0.0), |(r, k), l| {
                 (r + f64::from(l.reconstruction), k + f64::from(l.kl))
@@ -203,7 +282,7 @@ impl Trainer {
             let noise_seeds: Vec<u64> = self.shards.iter().map(|_| rng.random()).collect();
             let vae = &self.vae;
             let losses = on_shards(&mut self.shards, indices, |k, shard, part| {
-                let n = shard.forward(vae, images, part, noise_seeds[k]);
+                let n = shard.forward(vae, images, part, noise_seeds[k], false, 1);
                 vae.loss(&rows(&shard.batch, n), &mut shard.ws)
             });
             for loss in losses {
@@ -279,11 +358,8 @@ impl Trainer {
                 .parse()
                 .with_context(|| format!("{}: bad {key} setting", path.display()))
         };
-        let shape = VaeShape {
-            input: number("input")?,
-            hidden: number("hidden")?,
-            latent: number("latent")?,
-        };
+        let shape =
+            VaeShape::one_hidden_relu(number("input")?, number("hidden")?, number("latent")?);
         let lr = setting("lr")?
             .parse()
             .with_context(|| format!("{}: bad lr setting", path.display()))?;

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use ch05_training::binarize::Binarize;
 use ch05_training::data::Dataset;
 use ch05_training::options::Options;
 use ch05_training::run::run;
@@ -49,6 +50,7 @@ pub fn train(common: &Common, spec: Spec) -> Result<Trainer> {
         seed: common.seed,
         data_dir: common.data_dir.clone(),
         dataset: Dataset::Mnist,
+        binarize: Binarize::None,
         out: common.runs.join(spec.name),
         limit: common.limit,
         threads: Some(common.threads),

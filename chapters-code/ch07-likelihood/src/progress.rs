@@ -1,0 +1,189 @@
+//! progress.csv: one row per pass of a training run (its stage, learning rate, training bound,
+//! seconds and the UTC time it ended; the test ELBO at the end of each stage), rewritten
+//! whole after every pass; and runs.txt, one line per start or resume of the run: when, from
+//! which pass, with what command, on what machine. Together they say which stages ran, when,
+//! and where.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::SystemTime;
+
+use anyhow::{Context, Result, bail};
+use ch01_generative_models::atomic::write_atomic;
+
+pub const PROGRESS: &str = "progress.csv";
+pub const RUNS: &str = "runs.txt";
+pub const HEADER: &str = "pass,stage,lr,train_bound,seconds,finished_utc,test_elbo";
+
+/// The figures of one pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pass {
+    pub pass: usize,
+    pub stage: usize,
+    pub lr: f32,
+    /// The mean training bound of the pass's batches, nats per image, as they were trained.
+    pub train_bound: f64,
+    pub seconds: f64,
+    /// When the pass ended, RFC 3339 in UTC.
+    pub finished_utc: String,
+    /// The test set's ELBO, nats per image, at the end of a stage (one sampled z per image).
+    pub test_elbo: Option<f64>,
+}
+
+/// The current time as `2026-11-29T19:40:00Z`.
+pub fn now_utc() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}
+
+pub fn to_csv(rows: &[Pass]) -> String {
+    let mut text = format!("{HEADER}\n");
+    for r in rows {
+        let elbo = r.test_elbo.map_or(String::new(), |e| format!("{e:.4}"));
+        writeln!(
+            text,
+            "{},{},{:e},{:.4},{:.3},{},{elbo}",
+            r.pass, r.stage, r.lr, r.train_bound, r.seconds, r.finished_utc
+        )
+        .expect("writing to a String cannot fail");
+    }
+    text
+}
+
+/// Parses what [`to_csv`] wrote, naming the file and line of anything else.
+pub fn parse_csv(text: &str, path: &Path) -> Result<Vec<Pass>> {
+    let mut lines = text.lines();
+    if lines.next() != Some(HEADER) {
+        bail!(
+            "{}: the first line is not the header `{HEADER}`",
+            path.display()
+        );
+    }
+    lines
+        .enumerate()
+        .map(|(i, line)| {
+            let bad = || {
+                format!(
+                    "{}: line {} is not a progress row: {line:?}",
+                    path.display(),
+                    i + 2
+                )
+            };
+            let f: Vec<&str> = line.split(',').collect();
+            if f.len() != 7 {
+                bail!(bad());
+            }
+            Ok(Pass {
+                pass: f[0].parse().with_context(bad)?,
+                stage: f[1].parse().with_context(bad)?,
+                lr: f[2].parse().with_context(bad)?,
+                train_bound: f[3].parse().with_context(bad)?,
+                seconds: f[4].parse().with_context(bad)?,
+                finished_utc: f[5].to_string(),
+                test_elbo: match f[6] {
+                    "" => None,
+                    v => Some(v.parse().with_context(bad)?),
+                },
+            })
+        })
+        .collect()
+}
+
+pub fn save(rows: &[Pass], path: &Path) -> Result<()> {
+    write_atomic(path, to_csv(rows).as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The rows of passes 1 to `passes` from the progress file of a run being resumed (a run
+/// stopped between two checkpoints has written rows past the checkpoint: they are dropped).
+pub fn earlier(path: &Path, passes: usize) -> Result<Vec<Pass>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut rows = parse_csv(&text, path)?;
+    rows.retain(|r| r.pass <= passes);
+    if rows.len() != passes || rows.iter().enumerate().any(|(i, r)| r.pass != i + 1) {
+        bail!(
+            "{}: does not hold one row for each of passes 1 to {passes}",
+            path.display()
+        );
+    }
+    Ok(rows)
+}
+
+/// The processor's model name from /proc/cpuinfo, and the number of cores this process may use.
+pub fn machine() -> String {
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown processor".to_string());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("{model}, {cores} cores")
+}
+
+/// Appends a line to runs.txt (rewriting it whole, atomically).
+pub fn log_run(out: &Path, line: &str) -> Result<()> {
+    let path = out.join(RUNS);
+    let mut text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    text.push_str(line);
+    text.push('\n');
+    write_atomic(&path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(pass: usize, elbo: Option<f64>) -> Pass {
+        Pass {
+            pass,
+            stage: 1,
+            lr: 7.196857e-4,
+            train_bound: 101.25,
+            seconds: 3.5,
+            finished_utc: "2026-11-29T19:40:00Z".into(),
+            test_elbo: elbo,
+        }
+    }
+
+    #[test]
+    fn round_trips_and_drops_rows_past_the_checkpoint() {
+        let rows = vec![row(1, Some(120.5)), row(2, None), row(3, None)];
+        let text = to_csv(&rows);
+        assert_eq!(parse_csv(&text, Path::new("p.csv")).unwrap(), rows);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(PROGRESS);
+        save(&rows, &path).unwrap();
+        assert_eq!(earlier(&path, 2).unwrap(), rows[..2]);
+        let err = earlier(&path, 4).unwrap_err().to_string();
+        assert!(err.contains("passes 1 to 4"), "{err}");
+        let err = parse_csv("pass,loss\n", Path::new("p.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("p.csv") && err.contains("header"), "{err}");
+    }
+
+    #[test]
+    fn the_time_is_utc_to_the_second() {
+        let t = now_utc();
+        assert_eq!(t.len(), 20, "{t}");
+        assert!(t.ends_with('Z'));
+    }
+
+    #[test]
+    fn runs_are_appended() {
+        let dir = tempfile::tempdir().unwrap();
+        log_run(dir.path(), "first").unwrap();
+        log_run(dir.path(), "second").unwrap();
+        let text = std::fs::read_to_string(dir.path().join(RUNS)).unwrap();
+        assert_eq!(text, "first\nsecond\n");
+        assert!(machine().contains("cores"));
+    }
+}
