@@ -49,9 +49,15 @@ pub fn run(options: &Options) -> Result<()> {
     }
 }
 
-/// The command as typed, for the records.
+/// The command, for the records: the program's name without its folder, then its arguments.
 fn command_line() -> String {
-    std::env::args().collect::<Vec<_>>().join(" ")
+    let mut args = std::env::args();
+    let program = args.next().map_or_else(String::new, |p| {
+        std::path::Path::new(&p)
+            .file_name()
+            .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
+    });
+    std::iter::once(program).chain(args).collect::<Vec<_>>().join(" ")
 }
 
 /// MNIST, cut to --limit, binarized as --binarize says.
