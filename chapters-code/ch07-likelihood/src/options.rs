@@ -18,7 +18,8 @@ use crate::schedule::Schedule;
 #[derive(Debug, Clone, Parser)]
 #[command(version)]
 pub struct Options {
-    /// quick (13 passes, the two models side by side) or full (the paper's 3,280 passes).
+    /// quick (13 passes over 10,000 images, the two models side by side) or full (the paper's
+    /// 3,280 passes over the 60,000).
     #[arg(long, default_value_t = Schedule::Quick)]
     pub schedule: Schedule,
 
@@ -43,14 +44,14 @@ pub struct Options {
     #[arg(long, env = "MNIST_DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// Train on the first N training images only, for quick runs and tests.
+    /// Train on the first N training images only (the quick run's default is 10,000).
     #[arg(long)]
     pub limit: Option<usize>,
 
-    /// Threads to compute on (default: all cores). A run is reproducible bit for bit for a
-    /// given number, and --resume needs the same one.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    /// Threads to train on. A run is reproducible bit for bit for a given number (so the
+    /// default is fixed, not the machine's core count), and --resume needs the same one.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
 
     /// Save the checkpoint every N passes inside a stage (and always at a stage's end).
     #[arg(long, default_value_t = 10)]
@@ -94,6 +95,7 @@ impl Options {
             ("--batch-size", self.batch_size),
             ("--checkpoint-every", self.checkpoint_every),
             ("--gap-images", self.gap_images),
+            ("--threads", self.threads),
         ] {
             if value == 0 {
                 bail!("{name} must be at least 1");
@@ -101,7 +103,6 @@ impl Options {
         }
         for (name, value) in [
             ("--limit", self.limit),
-            ("--threads", self.threads),
             ("--k", self.k),
             ("--test-images", self.test_images),
         ] {

@@ -24,6 +24,8 @@ pub const QUICK: &str = "quick.csv";
 pub const EVALUATION: &str = "evaluation.csv";
 pub const GAPS: &str = "gaps.csv";
 
+/// The quick run trains on this many training images unless --limit says otherwise.
+pub const QUICK_TRAIN_IMAGES: usize = 10_000;
 /// The quick run scores this many test images, with this many importance samples, unless told.
 pub const QUICK_TEST_IMAGES: usize = 1000;
 pub const QUICK_K: usize = 1000;
@@ -42,10 +44,15 @@ pub fn run(options: &Options) -> Result<()> {
     if let Some(path) = &options.gaps {
         return gaps_of_checkpoint(options, path);
     }
-    let data = load(options)?;
     match options.schedule {
-        Schedule::Quick => quick(options, &data, &command),
-        Schedule::Full => full(options, &data, &command),
+        Schedule::Quick => {
+            let options = Options {
+                limit: Some(options.limit.unwrap_or(QUICK_TRAIN_IMAGES)),
+                ..options.clone()
+            };
+            quick(&options, &load(&options)?, &command)
+        }
+        Schedule::Full => full(options, &load(options)?, &command),
     }
 }
 
@@ -57,7 +64,10 @@ fn command_line() -> String {
             .file_name()
             .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
     });
-    std::iter::once(program).chain(args).collect::<Vec<_>>().join(" ")
+    std::iter::once(program)
+        .chain(args)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// MNIST, cut to --limit, binarized as --binarize says.
@@ -73,12 +83,6 @@ fn load(options: &Options) -> Result<DataSet> {
     Ok(data)
 }
 
-fn threads(options: &Options) -> usize {
-    options
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
 fn spec(options: &Options, schedule: Schedule, k: usize) -> RunSpec {
     RunSpec {
         shape: SHAPE,
@@ -88,7 +92,7 @@ fn spec(options: &Options, schedule: Schedule, k: usize) -> RunSpec {
         seed: options.seed,
         binarize: options.binarize,
         limit: options.limit,
-        threads: threads(options),
+        threads: options.threads,
     }
 }
 
