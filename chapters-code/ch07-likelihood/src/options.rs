@@ -57,6 +57,11 @@ pub struct Options {
     #[arg(long, default_value_t = 10)]
     pub checkpoint_every: usize,
 
+    /// With --schedule full: stop after this many passes of the schedule (checkpoint saved);
+    /// --resume continues from there.
+    #[arg(long, value_name = "PASSES")]
+    pub stop_after: Option<usize>,
+
     /// Continue the --schedule full run whose checkpoint is in --out.
     #[arg(long)]
     pub resume: bool,
@@ -105,6 +110,7 @@ impl Options {
             ("--limit", self.limit),
             ("--k", self.k),
             ("--test-images", self.test_images),
+            ("--stop-after", self.stop_after),
         ] {
             if value == Some(0) {
                 bail!("{name} must be at least 1");
@@ -118,6 +124,9 @@ impl Options {
         }
         if self.resume && self.schedule != Schedule::Full {
             bail!("--resume continues a --schedule full run: add --schedule full");
+        }
+        if self.stop_after.is_some() && self.schedule != Schedule::Full {
+            bail!("--stop-after applies to --schedule full");
         }
         if self.train_k != 1 && self.schedule != Schedule::Full {
             bail!(
@@ -166,6 +175,8 @@ mod tests {
             (&["--resume"], "--schedule full"),
             (&["--train-k", "5"], "--train-k"),
             (&["--evaluate", "a", "--gaps", "b"], "--gaps"),
+            (&["--schedule", "full", "--stop-after", "0"], "--stop-after"),
+            (&["--stop-after", "3"], "--stop-after"),
         ] {
             let err = refusal(args);
             assert!(err.contains(name), "{args:?}: {err}");

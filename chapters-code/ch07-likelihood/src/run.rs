@@ -17,7 +17,7 @@ use crate::model::SHAPE;
 use crate::options::Options;
 use crate::report::{self, Row};
 use crate::schedule::Schedule;
-use crate::train::{self, RunSpec};
+use crate::train::{self, RunSpec, Session};
 
 /// The file names written into `--out`.
 pub const QUICK: &str = "quick.csv";
@@ -121,7 +121,13 @@ fn quick(options: &Options, data: &DataSet, command: &str) -> Result<()> {
         let out = options.out.join(model);
         std::fs::create_dir_all(&out)
             .with_context(|| format!("cannot create the folder {}", out.display()))?;
-        let trainer = train::train(&spec, data, &out, false, options.checkpoint_every, command)?;
+        let session = Session {
+            resume: false,
+            checkpoint_every: options.checkpoint_every,
+            stop_after: None,
+            command,
+        };
+        let (trainer, _) = train::train(&spec, data, &out, &session)?;
         let seconds = start.elapsed().as_secs_f64();
         let evaluation = evaluate::evaluate(&trainer.vae, test, k_eval, options.seed);
         println!("{model}: {}", evaluation.line());
@@ -145,15 +151,21 @@ fn quick(options: &Options, data: &DataSet, command: &str) -> Result<()> {
 fn full(options: &Options, data: &DataSet, command: &str) -> Result<()> {
     let spec = spec(options, Schedule::Full, options.train_k);
     let start = Instant::now();
-    let trainer = train::train(
-        &spec,
-        data,
-        &options.out,
-        options.resume,
-        options.checkpoint_every,
+    let session = Session {
+        resume: options.resume,
+        checkpoint_every: options.checkpoint_every,
+        stop_after: options.stop_after,
         command,
-    )?;
+    };
+    let (trainer, passes) = train::train(&spec, data, &options.out, &session)?;
     let seconds = start.elapsed().as_secs_f64();
+    if passes < Schedule::Full.passes() {
+        println!(
+            "stopped after pass {passes} of {}: continue with the same options and --resume",
+            Schedule::Full.passes()
+        );
+        return Ok(());
+    }
     let k = options.k.unwrap_or(PAPER_K);
     let evaluation = evaluate::evaluate(
         &trainer.vae,

@@ -87,16 +87,33 @@ pub fn trainer(spec: &RunSpec, data: &DataSet) -> Trainer {
 }
 
 // ANCHOR: train
+/// How a call to [`train`] runs: from scratch or from the checkpoint in the output folder,
+/// how often it saves, where it stops.
+#[derive(Debug, Clone)]
+pub struct Session<'a> {
+    pub resume: bool,
+    pub checkpoint_every: usize,
+    /// Stop after this many passes of the schedule (all of them when `None`).
+    pub stop_after: Option<usize>,
+    /// The command line, for runs.txt.
+    pub command: &'a str,
+}
+
 /// Trains as `spec` says, writing the checkpoint and progress.csv into `out` (and a line into
-/// runs.txt, with `command`); with `resume`, from the checkpoint found there.
+/// runs.txt); with `session.resume`, from the checkpoint found there. Returns the trainer and
+/// the number of passes its model has had.
 pub fn train(
     spec: &RunSpec,
     data: &DataSet,
     out: &Path,
-    resume: bool,
-    checkpoint_every: usize,
-    command: &str,
-) -> Result<Trainer> {
+    session: &Session,
+) -> Result<(Trainer, usize)> {
+    let Session {
+        resume,
+        checkpoint_every,
+        stop_after,
+        command,
+    } = *session;
     let mut trainer = trainer(spec, data);
     let settings = settings(spec);
     let checkpoint_path = out.join(CHECKPOINT);
@@ -119,6 +136,7 @@ pub fn train(
         );
     }
     let total = spec.schedule.passes();
+    let stop = stop_after.unwrap_or(total).min(total);
     progress::log_run(
         out,
         &format!(
@@ -130,7 +148,7 @@ pub fn train(
         ),
     )?;
     let steps = data.train.len().div_ceil(spec.batch_size);
-    for pass in done + 1..=total {
+    for pass in done + 1..=stop {
         let (stage, last_of_stage) = spec
             .schedule
             .stage_of(pass)
@@ -170,12 +188,12 @@ pub fn train(
         });
         progress::save(&rows, &progress_path)?;
         // The checkpoint goes last: when it says pass N, progress.csv holds pass N.
-        if last_of_stage || pass % checkpoint_every == 0 {
+        if last_of_stage || pass % checkpoint_every == 0 || pass == stop {
             trainer
                 .checkpoint(pass, settings.clone())
                 .save(&checkpoint_path)?;
         }
     }
-    Ok(trainer)
+    Ok((trainer, stop.max(done)))
 }
 // ANCHOR_END: train
