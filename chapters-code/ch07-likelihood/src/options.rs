@@ -87,6 +87,10 @@ pub struct Options {
     #[arg(long, default_value_t = 200)]
     pub gap_images: usize,
 
+    /// Adam steps of --gaps on each image's own Gaussian.
+    #[arg(long, default_value_t = 500)]
+    pub gap_steps: usize,
+
     /// Output folder.
     #[arg(long, default_value_os_t = data::workspace_root().join("target").join("ch07-likelihood"))]
     pub out: PathBuf,
@@ -100,6 +104,7 @@ impl Options {
             ("--batch-size", self.batch_size),
             ("--checkpoint-every", self.checkpoint_every),
             ("--gap-images", self.gap_images),
+            ("--gap-steps", self.gap_steps),
             ("--threads", self.threads),
         ] {
             if value == 0 {

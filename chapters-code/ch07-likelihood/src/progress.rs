@@ -109,6 +109,64 @@ pub fn earlier(path: &Path, passes: usize) -> Result<Vec<Pass>> {
     Ok(rows)
 }
 
+/// What a finished stage of a run did, from its rows of progress.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageSummary {
+    pub stage: usize,
+    pub passes: usize,
+    pub lr: f32,
+    pub last_pass: usize,
+    pub test_elbo: f64,
+    pub finished_utc: String,
+    /// Mean wall-clock seconds of the stage's passes.
+    pub seconds_per_pass: f64,
+}
+
+/// The stages whose last pass is in `rows` (a stage ends with the row holding a test ELBO).
+pub fn finished_stages(rows: &[Pass]) -> Vec<StageSummary> {
+    let mut out = Vec::new();
+    let mut first = 0;
+    for (i, row) in rows.iter().enumerate() {
+        if let Some(test_elbo) = row.test_elbo {
+            let stage = &rows[first..=i];
+            out.push(StageSummary {
+                stage: row.stage,
+                passes: stage.len(),
+                lr: row.lr,
+                last_pass: row.pass,
+                test_elbo,
+                finished_utc: row.finished_utc.clone(),
+                seconds_per_pass: stage.iter().map(|r| r.seconds).sum::<f64>() / stage.len() as f64,
+            });
+            first = i + 1;
+        }
+    }
+    out
+}
+
+/// The finished stages as a Markdown table, one row per stage.
+pub fn stages_markdown(stages: &[StageSummary]) -> String {
+    let mut s = String::from(
+        "| stage | passes | learning rate | last pass | test ELBO, nats | ended (UTC) | seconds per pass |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    for st in stages {
+        writeln!(
+            s,
+            "| {} | {} | {:.3e} | {} | {:.2} | {} | {:.1} |",
+            st.stage,
+            st.passes,
+            st.lr,
+            st.last_pass,
+            st.test_elbo,
+            st.finished_utc,
+            st.seconds_per_pass
+        )
+        .expect("writing to a String cannot fail");
+    }
+    s
+}
+
 /// The processor's model name from /proc/cpuinfo, and the number of cores this process may use.
 pub fn machine() -> String {
     let model = std::fs::read_to_string("/proc/cpuinfo")
@@ -168,6 +226,36 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("p.csv") && err.contains("header"), "{err}");
+    }
+
+    #[test]
+    fn stages_end_at_the_rows_with_a_test_elbo() {
+        let mut rows = vec![
+            row(1, Some(120.5)),
+            row(2, None),
+            row(3, None),
+            row(4, Some(110.0)),
+            row(5, None),
+        ];
+        rows[0].stage = 0;
+        rows[0].seconds = 2.0;
+        let stages = finished_stages(&rows);
+        assert_eq!(stages.len(), 2, "the unfinished stage is left out");
+        assert_eq!(
+            (stages[0].stage, stages[0].passes, stages[0].last_pass),
+            (0, 1, 1)
+        );
+        assert_eq!(
+            (stages[1].stage, stages[1].passes, stages[1].last_pass),
+            (1, 3, 4)
+        );
+        assert_eq!(stages[0].seconds_per_pass, 2.0);
+        assert_eq!(stages[1].seconds_per_pass, 3.5);
+        let table = stages_markdown(&stages);
+        assert!(
+            table.contains("| 1 | 3 | 7.197e-4 | 4 | 110.00 | 2026-11-29T19:40:00Z | 3.5 |"),
+            "{table}"
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use ch01_generative_models::atomic::write_atomic;
 
+use ch06_experiments::summary::Summary;
+
 use crate::evaluate::Evaluation;
 
 /// One trained model and what its evaluation found.
@@ -48,6 +50,57 @@ pub fn to_csv(rows: &[Row]) -> String {
         .expect("writing to a String cannot fail");
     }
     text
+}
+
+/// Reads back what [`save`] wrote, naming the file and line of anything else.
+pub fn load(path: &Path) -> Result<Vec<Row>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut lines = text.lines();
+    if lines.next() != Some(HEADER) {
+        bail!(
+            "{}: the first line is not the header `{HEADER}`",
+            path.display()
+        );
+    }
+    lines
+        .enumerate()
+        .map(|(i, line)| {
+            let bad = || {
+                format!(
+                    "{}: line {} is not a results row: {line:?}",
+                    path.display(),
+                    i + 2
+                )
+            };
+            let f: Vec<&str> = line.split(',').collect();
+            if f.len() != 12 {
+                bail!(bad());
+            }
+            let num = |k: usize| f[k].parse::<f64>().with_context(bad);
+            let int = |k: usize| f[k].parse::<usize>().with_context(bad);
+            let summary = |mean: f64, standard_error: f64, count: usize| Summary {
+                mean,
+                standard_error,
+                count,
+            };
+            let images = int(11)?;
+            Ok(Row {
+                model: f[0].to_string(),
+                train_k: int(1)?,
+                passes: int(2)?,
+                seconds: num(3)?,
+                evaluation: Evaluation {
+                    log_px: summary(num(4)?, num(5)?, images),
+                    elbo: summary(num(6)?, num(7)?, images),
+                    active_units: int(8)?,
+                    latent: int(9)?,
+                    k: int(10)?,
+                    images,
+                },
+            })
+        })
+        .collect()
 }
 
 pub fn save(rows: &[Row], path: &Path) -> Result<()> {
@@ -111,4 +164,47 @@ pub fn column(path: &Path, name: &str) -> Result<Vec<f64>> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_round_trip_through_csv() {
+        let s = |mean, standard_error| Summary {
+            mean,
+            standard_error,
+            count: 1000,
+        };
+        let rows = vec![Row {
+            model: "vae-k1".into(),
+            train_k: 1,
+            passes: 13,
+            seconds: 12.5,
+            evaluation: Evaluation {
+                log_px: s(-101.25, 0.75),
+                elbo: s(-105.5, 0.8125),
+                active_units: 17,
+                latent: 50,
+                k: 1000,
+                images: 1000,
+            },
+        }];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        save(&rows, &path).unwrap();
+        assert_eq!(load(&path).unwrap(), rows);
+        assert_eq!(column(&path, "elbo").unwrap(), [-105.5]);
+        assert!(
+            column(&path, "nats")
+                .unwrap_err()
+                .to_string()
+                .contains("nats")
+        );
+        assert!(
+            markdown(&rows)
+                .contains("| vae-k1 | 13 | -101.25 ± 0.75 | -105.50 ± 0.81 | 4.25 | 17 of 50 |")
+        );
+    }
 }

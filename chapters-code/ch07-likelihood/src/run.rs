@@ -251,6 +251,7 @@ fn gaps_of_checkpoint(options: &Options, path: &Path) -> Result<()> {
     let settings = GapSettings {
         k: options.k.unwrap_or(PAPER_K),
         seed: options.seed,
+        steps: options.gap_steps,
         ..GapSettings::default()
     };
     println!(
