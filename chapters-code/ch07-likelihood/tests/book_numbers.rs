@@ -59,9 +59,34 @@ fn the_page_quotes_the_quick_comparison() {
             iwae.log_px.mean - iwae.elbo.mean,
             vae.log_px.mean - vae.elbo.mean
         ),
+        format!(
+            "{:.1} seconds for the\nVAE and {:.1} seconds for the IWAE",
+            rows[0].seconds, rows[1].seconds
+        ),
     ] {
         assert!(page.contains(&quoted), "the page should say {quoted:?}");
     }
+    // Exercise 5: the spread of the per-image estimates behind the standard error.
+    let se = vae.log_px.standard_error;
+    let sd = se * (vae.images as f64).sqrt();
+    for quoted in [
+        format!("The VAE's standard error is {se:.3} nats over 1,000 images"),
+        format!("$0.959 \\sqrt{{1000}} \\approx {sd:.1}$ nats"),
+        format!("$30.3 / \\sqrt{{10000}} \\approx {:.2}$ nats", sd / 100.0),
+    ] {
+        assert!(page.contains(&quoted), "the page should say {quoted:?}");
+    }
+    assert_eq!(vae.images, 1000);
+    assert_eq!(
+        format!("{se:.3}"),
+        "0.959",
+        "exercise 5's arithmetic uses 0.959"
+    );
+    assert_eq!(
+        format!("{sd:.1}"),
+        "30.3",
+        "exercise 5's arithmetic uses 30.3"
+    );
 }
 
 /// `(mean, standard error)` of a quantity of gaps.csv.
@@ -98,6 +123,18 @@ fn the_page_and_the_quiz_quote_the_gaps() {
         assert!(
             page.contains(&quoted),
             "the page should hold {name} as {quoted:?}"
+        );
+    }
+    // "two thirds of what the ELBO misses come from sharing one encoder"
+    let share = gap(&path, "amortization_gap").0 / gap(&path, "inference_gap").0;
+    assert!((0.6..0.72).contains(&share), "{share}");
+    assert!(page.contains("two thirds of what the ELBO misses"));
+    for name in ["approximation_gap", "amortization_gap", "inference_gap"] {
+        let (mean, se) = gap(&path, name);
+        let quoted = format!("{mean:.2} ± {se:.2} nats");
+        assert!(
+            page.contains(&quoted),
+            "the page should quote {name} as {quoted:?}"
         );
     }
     for name in ["approximation_gap", "amortization_gap", "inference_gap"] {
@@ -148,4 +185,28 @@ fn the_page_quotes_the_benchmark() {
         );
         assert!(page.contains(&quoted), "the page should hold {quoted:?}");
     }
+    // What one thread's CPU time per step projects for an idle machine: 3,000 steps a pass.
+    let first = speed.lines().nth(2).unwrap();
+    let cpu: f64 = first.split_whitespace().nth(5).unwrap().parse().unwrap();
+    let pass = cpu * 3000.0;
+    for quoted in [
+        format!("one thread spends {cpu} CPU seconds on a step"),
+        format!(
+            "about {pass:.1} seconds, {:.2}\npasses per second",
+            1.0 / pass
+        ),
+        format!("about {:.1} hours", pass * 3280.0 / 3600.0),
+    ] {
+        assert!(page.contains(&quoted), "the page should say {quoted:?}");
+    }
+}
+
+#[test]
+fn the_committed_checkpoint_is_the_size_the_page_says() {
+    // "(the parameters and Adam's moments, 5 MB)": 3 x 425,284 f32 and a header.
+    let bytes = std::fs::metadata(media("full/checkpoint.bin"))
+        .unwrap()
+        .len();
+    assert!((5_000_000..5_300_000).contains(&bytes), "{bytes}");
+    assert!(book("ch07-likelihood.md").contains("Adam's moments, 5 MB"));
 }
