@@ -66,6 +66,12 @@ fn the_page_quotes_the_quick_comparison() {
     ] {
         assert!(page.contains(&quoted), "the page should say {quoted:?}");
     }
+    // "Both are more than 20 nats below $-86.76$"
+    assert!(
+        rows.iter()
+            .all(|r| r.evaluation.log_px.mean < -86.76 - 20.0)
+    );
+    assert!(page.contains("Both are more than 20 nats below $-86.76$"));
     // Exercise 5: the spread of the per-image estimates behind the standard error.
     let se = vae.log_px.standard_error;
     let sd = se * (vae.images as f64).sqrt();
@@ -199,6 +205,23 @@ fn the_page_quotes_the_benchmark() {
     ] {
         assert!(page.contains(&quoted), "the page should say {quoted:?}");
     }
+}
+
+#[test]
+fn the_page_says_when_and_where_the_full_run_started() {
+    let runs = book("media/ch07-likelihood/full/runs.txt");
+    let first = runs.lines().next().unwrap();
+    assert!(first.starts_with("2026-11-29T19:18:"), "{first}");
+    assert!(
+        first.contains("Intel(R) Xeon(R) Processor, 2 cores, 1 threads"),
+        "{first}"
+    );
+    assert!(first.contains(
+        "`ch07-likelihood --schedule full --threads 1 --out book/media/ch07-likelihood/full`"
+    ));
+    let page = book("ch07-likelihood.md");
+    assert!(page.contains("It started on 29 November 2026 at 19:18 UTC"));
+    assert!(page.contains("--schedule full --threads 1 --out book/media/ch07-likelihood/full"));
 }
 
 #[test]
