@@ -1,7 +1,8 @@
 //! The chapter's pictures, as [`Chart`]s ready to save.
 
+use support::plot::{Chart, LegendPosition, Marker, PALETTE, PointGroup, Series};
+
 use crate::naive_mc::ErrorColumn;
-use crate::plot::{Chart, LegendPosition, Marker, PALETTE, PointGroup, Series};
 use crate::two_models::TwoModels;
 
 /// The training data, the generative model's one- and two-sigma contours and its samples, and

@@ -6,10 +6,8 @@
 //! evidence `p(x)` is exact ([`latent`]), and the naive Monte Carlo estimate of that evidence,
 //! which needs astronomically many samples as the dimension grows ([`naive_mc`]).
 //!
-//! [`plot`] draws charts as PNG files; later chapters reuse it for their loss curves and
-//! latent scatter plots. [`figures`] holds this chapter's two pictures.
+//! [`figures`] draws this chapter's two pictures with the support crate's charts.
 
-pub mod atomic;
 pub mod dataset;
 pub mod figures;
 pub mod gaussian;
@@ -19,5 +17,4 @@ pub mod linalg;
 pub mod log_space;
 pub mod logistic;
 pub mod naive_mc;
-pub mod plot;
 pub mod two_models;

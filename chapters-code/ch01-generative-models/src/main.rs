@@ -1,7 +1,7 @@
 //! `cargo run -p ch01-generative-models`: one data set fitted by a discriminative and a
 //! generative model, then the naive Monte Carlo estimate of `p(x)` failing as dimension grows.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
@@ -17,7 +17,7 @@ use ch01_generative_models::two_models::{self, ODD_POINT, TwoModels};
 #[command(version)]
 struct Args {
     /// Output folder for the pictures.
-    #[arg(long, default_value_os_t = default_out())]
+    #[arg(long, default_value_os_t = support::paths::default_out("ch01-generative-models"))]
     out: PathBuf,
 
     /// Seed of every random draw; the same seed gives the same numbers and pictures.
@@ -40,15 +40,6 @@ struct Args {
     /// Independent runs of the naive estimate behind each entry of the table (at least 1).
     #[arg(long, default_value_t = naive_mc::DEFAULT_REPEATS)]
     repeats: usize,
-}
-
-fn default_out() -> PathBuf {
-    // The workspace root is two folders above this crate's manifest.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.canonicalize()
-        .unwrap_or(root)
-        .join("target")
-        .join("ch01-generative-models")
 }
 
 fn main() -> Result<()> {

@@ -6,9 +6,9 @@ use ch01_generative_models::gaussian::Gaussian;
 use ch01_generative_models::latent::LinearGaussian;
 use ndarray::{Array1, Array2, ArrayView1};
 use rand::Rng;
+use support::summary::Summary;
 
 use crate::divergence::kl_gaussians;
-use crate::monte_carlo::Estimate;
 
 /// The prior `p(z) = N(0, I_k)`.
 pub fn standard_normal(k: usize) -> Gaussian {
@@ -57,7 +57,7 @@ pub fn elbo_monte_carlo<R: Rng + ?Sized>(
     q: &Gaussian,
     n: usize,
     rng: &mut R,
-) -> Estimate {
+) -> Summary {
     let prior = standard_normal(model.latent_dim());
     let draws: Vec<f64> = (0..n)
         .map(|_| {
@@ -66,7 +66,7 @@ pub fn elbo_monte_carlo<R: Rng + ?Sized>(
                 - q.log_density(z.view())
         })
         .collect();
-    Estimate::from_samples(&draws)
+    Summary::of(&draws)
 }
 // ANCHOR_END: monte_carlo
 

@@ -1,6 +1,6 @@
 //! The chapter's pictures, as [`Chart`]s ready to save.
 
-use ch01_generative_models::plot::{Chart, LegendPosition, Marker, PALETTE, PointGroup, Series};
+use support::plot::{Chart, LegendPosition, Marker, PALETTE, PointGroup, Series};
 
 use crate::bound::{PathPoint, Scored};
 

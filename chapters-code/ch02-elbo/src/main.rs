@@ -1,7 +1,7 @@
 //! `cargo run -p ch02-elbo`: the KL divergence in closed form against its Monte Carlo
 //! estimate, then the evidence lower bound checked on a model whose `log p(x)` is exact.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
@@ -22,7 +22,7 @@ use ch02_elbo::setup::{self, Part, Setup};
 #[command(version)]
 struct Args {
     /// Output folder for the pictures.
-    #[arg(long, default_value_os_t = default_out())]
+    #[arg(long, default_value_os_t = support::paths::default_out("ch02-elbo"))]
     out: PathBuf,
 
     /// Seed of every random draw; the same seed gives the same numbers and pictures.
@@ -40,15 +40,6 @@ struct Args {
     /// Gradient steps to train each encoder.
     #[arg(long, default_value_t = amortised::DEFAULT_STEPS)]
     steps: usize,
-}
-
-fn default_out() -> PathBuf {
-    // The workspace root is two folders above this crate's manifest.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.canonicalize()
-        .unwrap_or(root)
-        .join("target")
-        .join("ch02-elbo")
 }
 
 /// Path points the binary computes and draws (`t` in steps of 1/16); the table prints every
@@ -142,7 +133,7 @@ fn print_kl_monte_carlo(seed: u64, draws: usize) {
             case.name,
             closed,
             mc.mean,
-            mc.std_error,
+            mc.standard_error,
             mc.z_score(closed)
         );
     }
@@ -195,7 +186,7 @@ fn print_bound(setup: &Setup, seed: u64, draws: usize) {
         let mc = elbo_monte_carlo(m, setup.x.view(), &q, draws, &mut rng);
         println!(
             "  {name:>24}  {closed:>11.6}  {:>11.6}  {:>11.2e}",
-            mc.mean, mc.std_error
+            mc.mean, mc.standard_error
         );
     }
     println!(

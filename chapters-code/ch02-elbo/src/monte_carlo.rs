@@ -1,45 +1,9 @@
-//! Monte Carlo estimates with their standard errors, and the Monte Carlo estimate of the KL
-//! divergence that the closed form of [`crate::kl`] makes unnecessary (and checks).
+//! The Monte Carlo estimate of the KL divergence, a mean with its standard error (the support
+//! crate's [`Summary`]), which the closed form of [`crate::kl`] makes unnecessary (and checks).
 
 use rand::Rng;
 use rand_distr::StandardNormal;
-
-// ANCHOR: estimate
-/// The mean of `n` independent draws of a random quantity, and its standard error: the
-/// sample standard deviation over `sqrt(n)`, the typical distance from the mean to the truth.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Estimate {
-    /// The sample mean.
-    pub mean: f64,
-    /// `sd / sqrt(n)`, with the sample standard deviation `sd` (divisor `n - 1`).
-    pub std_error: f64,
-    /// How many draws.
-    pub n: usize,
-}
-
-impl Estimate {
-    /// The estimate from the draws `values` (at least 2 of them).
-    ///
-    /// # Panics
-    /// With fewer than 2 values: one draw says nothing about its spread.
-    pub fn from_samples(values: &[f64]) -> Self {
-        let n = values.len();
-        assert!(n >= 2, "a standard error needs at least 2 draws, not {n}");
-        let mean = values.iter().sum::<f64>() / n as f64;
-        let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
-        Self {
-            mean,
-            std_error: (var / n as f64).sqrt(),
-            n,
-        }
-    }
-
-    /// How many standard errors the estimate is from `truth`; NaN if the error is zero.
-    pub fn z_score(&self, truth: f64) -> f64 {
-        (self.mean - truth) / self.std_error
-    }
-}
-// ANCHOR_END: estimate
+use support::summary::Summary;
 
 // ANCHOR: kl_mc
 /// `KL(q || p)` for `q = N(mu, diag(exp(logvar)))` and `p = N(0, I)`, estimated as the mean of
@@ -50,7 +14,7 @@ pub fn kl_monte_carlo<R: Rng + ?Sized>(
     logvar: &[f64],
     n: usize,
     rng: &mut R,
-) -> Estimate {
+) -> Summary {
     assert_eq!(
         mu.len(),
         logvar.len(),
@@ -67,7 +31,7 @@ pub fn kl_monte_carlo<R: Rng + ?Sized>(
             log_ratio
         })
         .collect();
-    Estimate::from_samples(&draws)
+    Summary::of(&draws)
 }
 // ANCHOR_END: kl_mc
 
@@ -147,24 +111,9 @@ mod tests {
     use rand::rngs::StdRng;
 
     #[test]
-    fn the_standard_error_of_known_values() {
-        // Values 1, 2, 3, 4: mean 2.5, sample variance 5/3, standard error sqrt(5/12).
-        let e = Estimate::from_samples(&[1.0, 2.0, 3.0, 4.0]);
-        assert_eq!(e.mean, 2.5);
-        assert!((e.std_error - (5.0f64 / 12.0).sqrt()).abs() < 1e-15);
-        assert!((e.z_score(2.0) - 0.5 / (5.0f64 / 12.0).sqrt()).abs() < 1e-12);
-    }
-
-    #[test]
     fn when_q_is_the_prior_every_draw_is_zero() {
         let mut rng = StdRng::seed_from_u64(1);
         let e = kl_monte_carlo(&[0.0, 0.0], &[0.0, 0.0], 100, &mut rng);
-        assert!(e.mean.abs() < 1e-15 && e.std_error < 1e-15, "{e:?}");
-    }
-
-    #[test]
-    #[should_panic(expected = "at least 2 draws")]
-    fn one_draw_has_no_standard_error() {
-        Estimate::from_samples(&[1.0]);
+        assert!(e.mean.abs() < 1e-15 && e.standard_error < 1e-15, "{e:?}");
     }
 }

@@ -12,9 +12,10 @@ use ch02_elbo::bound::{self, RandomStudy};
 use ch02_elbo::divergence::{self, kl_gaussians, kl_normal_1d};
 use ch02_elbo::elbo::{elbo_monte_carlo, standard_normal};
 use ch02_elbo::kl::kl_standard_normal;
-use ch02_elbo::monte_carlo::{self, Estimate, kl_monte_carlo};
+use ch02_elbo::monte_carlo::{self, kl_monte_carlo};
 use ch02_elbo::setup::{self, DEFAULT_SEED, Part, Setup};
 use ndarray::{Array1, array};
+use support::summary::Summary;
 
 const SEED: u64 = DEFAULT_SEED;
 
@@ -42,7 +43,7 @@ fn close(value: f64, stated: f64, within: f64) -> bool {
 }
 
 /// The binary's section 2, in the same order from the same stream.
-fn kl_table() -> (Vec<(f64, Estimate)>, f64) {
+fn kl_table() -> (Vec<(f64, Summary)>, f64) {
     let mut rng = setup::rng(SEED, Part::KlMonteCarlo);
     let cases = monte_carlo::kl_cases();
     let rows = cases
@@ -94,7 +95,10 @@ fn the_closed_form_and_monte_carlo_agree_within_their_standard_errors() {
     for ((closed, mc), s) in rows.iter().zip(stated) {
         assert!(close(*closed, s, 5e-5), "{closed} vs {s}");
         assert!(mc.z_score(*closed).abs() < 2.0, "{mc:?} vs {closed}");
-        assert!(mc.std_error > 0.005 && mc.std_error < 0.03, "{mc:?}");
+        assert!(
+            mc.standard_error > 0.005 && mc.standard_error < 0.03,
+            "{mc:?}"
+        );
     }
     // Page: 95.0% of 1000 estimates within 1.96 standard errors. If the standard error is
     // honest, the count is Binomial(1000, 0.95): standard deviation 0.7 points.
@@ -108,7 +112,7 @@ fn the_standard_error_shrinks_like_one_over_root_n() {
     let mut rng = setup::rng(7, Part::KlMonteCarlo);
     let small = kl_monte_carlo(&case.mu, &case.logvar, 10_000, &mut rng);
     let large = kl_monte_carlo(&case.mu, &case.logvar, 40_000, &mut rng);
-    let ratio = small.std_error / large.std_error;
+    let ratio = small.standard_error / large.standard_error;
     assert!(close(ratio, 2.0, 0.1), "{ratio}");
 }
 
@@ -144,7 +148,7 @@ fn monte_carlo_elbos_agree_with_the_closed_form() {
             &mut rng,
         );
         assert!(close(closed, s, 5e-3), "{closed} vs {s}");
-        if mc.std_error > 1e-12 {
+        if mc.standard_error > 1e-12 {
             assert!(mc.z_score(closed).abs() < 2.0, "{mc:?} vs {closed}");
         } else {
             assert!((mc.mean - closed).abs() < 1e-11, "{mc:?} vs {closed}");
@@ -157,7 +161,7 @@ fn monte_carlo_elbos_agree_with_the_closed_form() {
         100,
         &mut rng,
     );
-    assert!(last.std_error < 1e-13, "{last:?}");
+    assert!(last.standard_error < 1e-13, "{last:?}");
 }
 
 #[test]

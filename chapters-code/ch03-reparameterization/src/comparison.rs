@@ -3,12 +3,12 @@
 
 use rand::Rng;
 use rand_distr::StandardNormal;
+use support::summary::Moments;
 
 use crate::error::{Error, at_least, check_gaussian};
-use crate::estimators::{Estimator, Gaussian, Parameter};
-use crate::moments::Moments;
+use crate::estimators::{Estimator, Gaussian, Parameter, ScalarFunction};
 use crate::quadrature;
-use crate::test_functions::{ScalarFunction, TestFunction};
+use crate::test_functions::TestFunction;
 
 /// The distribution of the table: `z ~ N(1, 1)`.
 pub const TABLE_Q: Gaussian = Gaussian::new(1.0, 1.0);
@@ -28,7 +28,7 @@ pub const DEFAULT_SAMPLES: usize = 100_000;
 /// What many single-sample estimates of one gradient component look like, next to the exact
 /// variance of one estimate.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Summary {
+pub struct Estimates {
     /// The average of the estimates.
     pub mean: f64,
     /// The standard error of that average.
@@ -49,9 +49,9 @@ pub struct Row {
     /// The exact value of that component.
     pub exact: f64,
     /// The pathwise estimates.
-    pub pathwise: Summary,
+    pub pathwise: Estimates,
     /// The score-function estimates (no baseline).
-    pub score: Summary,
+    pub score: Estimates,
 }
 
 impl Row {
@@ -97,7 +97,7 @@ pub fn compare(
     let exact = f.exact_gradient(q);
     let summary = |e: usize, p: usize| {
         let m = moments[e][p];
-        Summary {
+        Estimates {
             mean: m.mean(),
             standard_error: m.standard_error(),
             variance: m.variance(),

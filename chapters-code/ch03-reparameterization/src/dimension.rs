@@ -8,10 +8,10 @@
 
 use rand::Rng;
 use rand_distr::StandardNormal;
+use support::summary::Moments;
 
 use crate::error::{Error, at_least, check_gaussian};
 use crate::estimators::Gaussian;
-use crate::moments::Moments;
 
 /// Every coordinate of `z` is `N(1, 1)`.
 pub const DIM_Q: Gaussian = Gaussian::new(1.0, 1.0);

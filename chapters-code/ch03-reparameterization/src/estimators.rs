@@ -2,7 +2,15 @@
 //! respect to `mu` and `log sigma`. Both see one standard normal draw `eps` and the sample
 //! `z = mu + sigma * eps`; they differ in what they ask of `f`.
 
-use crate::test_functions::ScalarFunction;
+/// A smooth function of one real variable: what both estimators need to know about `f`.
+/// The score-function estimator calls only [`value`](Self::value); the pathwise one only
+/// [`derivative`](Self::derivative).
+pub trait ScalarFunction {
+    /// `f(z)`.
+    fn value(&self, z: f64) -> f64;
+    /// `f'(z)`.
+    fn derivative(&self, z: f64) -> f64;
+}
 
 /// A one-dimensional Gaussian `N(mu, sigma^2)`: the distribution `q` we differentiate through.
 #[derive(Debug, Clone, Copy, PartialEq)]

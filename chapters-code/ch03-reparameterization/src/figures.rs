@@ -1,9 +1,9 @@
-//! The chapter's two pictures, drawn with chapter 1's [`plot`](ch01_generative_models::plot)
+//! The chapter's two pictures, drawn with chapter 1's [`plot`](support::plot)
 //! module.
 
-use ch01_generative_models::plot::{Chart, LegendPosition, PALETTE, PointGroup, Series};
 use rand::Rng;
 use rand_distr::StandardNormal;
+use support::plot::{Chart, LegendPosition, PALETTE, PointGroup, Series};
 
 use crate::comparison::TABLE_Q;
 use crate::dimension::{self, DimRow};

@@ -17,7 +17,6 @@ pub mod error;
 pub mod estimators;
 pub mod figures;
 pub mod histogram;
-pub mod moments;
 pub mod quadrature;
 pub mod reparam;
 pub mod seeds;

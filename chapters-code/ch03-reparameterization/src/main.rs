@@ -2,19 +2,19 @@
 //! side by side: their averages against exact gradients, their variances, how the variances
 //! grow with the dimension, and what they do to training with one sample per step.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use ch03_reparameterization::comparison::{self, Row, Summary};
+use ch03_reparameterization::comparison::{self, Estimates, Row};
 use ch03_reparameterization::dimension::{self, DimRow};
 use ch03_reparameterization::figures;
-use ch03_reparameterization::moments::Moments;
 use ch03_reparameterization::seeds::{self, Part, part_seed};
 use ch03_reparameterization::training::{self, Method, TrainingRow};
+use support::summary::Moments;
 
 /// Estimates the gradient of E[f(z)], z ~ N(mu, sigma^2), with respect to mu and log sigma by
 /// the score-function and the pathwise estimators; prints their averages and variances, the
@@ -24,7 +24,7 @@ use ch03_reparameterization::training::{self, Method, TrainingRow};
 #[command(version)]
 struct Args {
     /// Output folder for the pictures.
-    #[arg(long, default_value_os_t = default_out())]
+    #[arg(long, default_value_os_t = support::paths::default_out("ch03-reparameterization"))]
     out: PathBuf,
 
     /// Seed of every random draw; the same seed gives the same numbers and pictures.
@@ -46,15 +46,6 @@ struct Args {
     /// Training runs per estimator and step size (at least 1).
     #[arg(long, default_value_t = training::DEFAULT_RUNS)]
     runs: usize,
-}
-
-fn default_out() -> PathBuf {
-    // The workspace root is two folders above this crate's manifest.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.canonicalize()
-        .unwrap_or(root)
-        .join("target")
-        .join("ch03-reparameterization")
 }
 
 fn main() -> Result<()> {
@@ -99,7 +90,7 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-fn mean_pm(s: &Summary) -> String {
+fn mean_pm(s: &Estimates) -> String {
     format!("{:.3} ± {:.3}", s.mean, s.standard_error)
 }
 
@@ -136,7 +127,7 @@ fn print_comparison(rows: &[Row], samples: usize) {
     }
 }
 
-fn variance_cell(s: &Summary) -> String {
+fn variance_cell(s: &Estimates) -> String {
     format!("{} ({})", short(s.variance), short(s.exact_variance))
 }
 

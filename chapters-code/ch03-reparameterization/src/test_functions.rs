@@ -1,17 +1,7 @@
 //! The functions whose expectation we differentiate: `f(z)` with its derivative, and, for the
 //! test functions, the exact expectation under `z ~ N(mu, sigma^2)` and its exact gradient.
 
-use crate::estimators::{Gaussian, Gradient};
-
-/// A smooth function of one real variable: what both estimators need to know about `f`.
-/// The score-function estimator calls only [`value`](Self::value); the pathwise one only
-/// [`derivative`](Self::derivative).
-pub trait ScalarFunction {
-    /// `f(z)`.
-    fn value(&self, z: f64) -> f64;
-    /// `f'(z)`.
-    fn derivative(&self, z: f64) -> f64;
-}
+use crate::estimators::{Gaussian, Gradient, ScalarFunction};
 
 /// Test functions whose expectation under a Gaussian has a closed form, so that the estimators'
 /// averages can be compared with the truth.

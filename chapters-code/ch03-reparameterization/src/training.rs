@@ -11,8 +11,7 @@ use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 
 use crate::error::{Error, at_least, check_gaussian};
-use crate::estimators::{Gaussian, Gradient, pathwise, score_function};
-use crate::test_functions::ScalarFunction;
+use crate::estimators::{Gaussian, Gradient, ScalarFunction, pathwise, score_function};
 
 /// The target `p = N(2, 0.5^2)`.
 pub const TARGET: Gaussian = Gaussian::new(2.0, 0.5);

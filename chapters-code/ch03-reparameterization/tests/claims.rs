@@ -5,14 +5,14 @@
 
 use ch03_reparameterization::comparison::{self, TABLE_FUNCTIONS, TABLE_Q, exact_moments};
 use ch03_reparameterization::dimension::{self, DIM_Q, TABLE_DIMS};
-use ch03_reparameterization::estimators::{Estimator, Gaussian, Parameter};
-use ch03_reparameterization::moments::Moments;
+use ch03_reparameterization::estimators::{Estimator, Gaussian, Parameter, ScalarFunction};
 use ch03_reparameterization::seeds::{DEFAULT_SEED, Part, part_seed};
-use ch03_reparameterization::test_functions::{ScalarFunction, TestFunction};
+use ch03_reparameterization::test_functions::TestFunction;
 use ch03_reparameterization::training::{self, Method};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
+use support::summary::Moments;
 
 const Z_TOLERANCE: f64 = 5.0;
 

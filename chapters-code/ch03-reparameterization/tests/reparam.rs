@@ -2,9 +2,9 @@
 //! differences (with the noise held fixed), its agreement with the one-dimensional pathwise
 //! estimator, and the distribution of the samples it draws.
 
-use ch03_reparameterization::estimators::{Gaussian, pathwise};
+use ch03_reparameterization::estimators::{Gaussian, ScalarFunction, pathwise};
 use ch03_reparameterization::reparam::{reparameterize, reparameterize_backward, sample_latent};
-use ch03_reparameterization::test_functions::{ScalarFunction, TestFunction};
+use ch03_reparameterization::test_functions::TestFunction;
 use ndarray::{Array2, Zip};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -3,7 +3,7 @@
 //! loss; then the backward pass checked against finite differences.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -11,11 +11,11 @@ use clap::Parser;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use ch01_generative_models::atomic::write_atomic;
 use ch04_model::gradcheck::{self, STEP, TensorCheck};
 use ch04_model::shape::VaeShape;
 use ch04_model::vae::{Latent, Vae};
 use ch04_model::workspace::Workspace;
+use support::atomic::write_atomic;
 
 /// Builds the VAE (784 pixels -> hidden -> latent -> hidden -> 784 logits), runs one batch of
 /// random binary images forward and backward, prints the shapes and the loss, and checks the
@@ -24,7 +24,7 @@ use ch04_model::workspace::Workspace;
 #[command(version)]
 struct Args {
     /// Output folder for the gradient-check table (gradient-check.csv).
-    #[arg(long, default_value_os_t = default_out())]
+    #[arg(long, default_value_os_t = support::paths::default_out("ch04-model"))]
     out: PathBuf,
 
     /// Seed of the weights, the images and the noise.
@@ -46,15 +46,6 @@ struct Args {
     /// Entries checked per parameter tensor of the full-size network (chosen at random).
     #[arg(long, default_value_t = 20)]
     check_entries: usize,
-}
-
-fn default_out() -> PathBuf {
-    // The workspace root is two folders above this crate's manifest.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.canonicalize()
-        .unwrap_or(root)
-        .join("target")
-        .join("ch04-model")
 }
 
 /// The small network whose every gradient entry is checked.
@@ -195,29 +186,8 @@ fn forward_and_backward(shape: VaeShape, n: usize, seed: u64) {
         "  forward {:.1} ms, backward {:.1} ms; the workspace holds {} numbers, allocated once",
         forward_time.as_secs_f64() * 1e3,
         backward_time.as_secs_f64() * 1e3,
-        thousands(workspace_len(&ws))
+        thousands(ws.numbers())
     );
-}
-
-fn workspace_len(ws: &Workspace<f32>) -> usize {
-    let layers = [&ws.h_enc, &ws.h_dec, &ws.d_h_dec, &ws.d_h_enc];
-    let others = [
-        &ws.mu,
-        &ws.logvar,
-        &ws.eps,
-        &ws.z,
-        &ws.logits,
-        &ws.d_logits,
-        &ws.d_z,
-        &ws.d_mu,
-        &ws.d_logvar,
-    ];
-    layers
-        .iter()
-        .flat_map(|l| l.iter())
-        .chain(others)
-        .map(|a| a.len())
-        .sum()
 }
 
 /// Checks a freshly initialised f64 network of the given shape on random binary images.

@@ -245,6 +245,21 @@ where
         }
     }
 
+    /// Encodes the batch `x` (one image per row, pixels in [0, 1]) into the parameters of
+    /// `q(z | x)`: its means `mu` and log-variances `logvar`, using the workspace's encoder
+    /// buffers.
+    pub fn encode(
+        &self,
+        x: &ArrayRef2<F>,
+        ws: &mut Workspace<F>,
+        mu: &mut ArrayRef2<F>,
+        logvar: &mut ArrayRef2<F>,
+    ) {
+        let n = x.nrows();
+        assert!(n <= ws.capacity(), "batch of {n} exceeds the workspace");
+        self.encoder.forward(x, &mut ws.h_enc, mu, logvar);
+    }
+
     /// Decodes the latent codes `z` (one per row) into pixel probabilities `probs`, using the
     /// workspace's decoder buffers.
     pub fn decode(&self, z: &ArrayRef2<F>, ws: &mut Workspace<F>, probs: &mut ArrayRef2<F>) {

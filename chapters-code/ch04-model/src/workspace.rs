@@ -58,6 +58,34 @@ impl<F: Real> Workspace<F> {
     pub fn capacity(&self) -> usize {
         self.mu.nrows()
     }
+
+    /// How many numbers the buffers hold in all. The destructuring names every field, so a
+    /// new buffer cannot be left out of the count.
+    pub fn numbers(&self) -> usize {
+        let Workspace {
+            h_enc,
+            mu,
+            logvar,
+            eps,
+            z,
+            h_dec,
+            logits,
+            d_logits,
+            d_h_dec,
+            d_z,
+            d_mu,
+            d_logvar,
+            d_h_enc,
+        } = self;
+        let layers = [h_enc, h_dec, d_h_dec, d_h_enc];
+        let single = [mu, logvar, eps, z, logits, d_logits, d_z, d_mu, d_logvar];
+        layers
+            .iter()
+            .flat_map(|l| l.iter())
+            .chain(single)
+            .map(|a| a.len())
+            .sum()
+    }
 }
 
 // ANCHOR: rows

@@ -1,5 +1,5 @@
 //! `cargo bench -p ch05-training`: the speed and memory of training on real MNIST, printed as
-//! figures to compare with PyTorch's (DESIGN.md), not asserted: timings vary by machine.
+//! figures (not asserted: timings vary by machine and by run).
 //!
 //! Trains two epochs of the default model (784-400-20-400-784, batch 128) on the 60,000
 //! training images and evaluates the test set, then prints images per second, seconds per

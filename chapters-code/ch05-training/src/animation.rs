@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use gif::{Encoder, Frame, Repeat};
 use image::GrayImage;
 
-use ch01_generative_models::atomic::write_atomic;
+use support::atomic::write_atomic;
 
 /// The number of grey levels in the GIF's palette.
 pub const LEVELS: u8 = 16;

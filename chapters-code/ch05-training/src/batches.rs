@@ -5,6 +5,8 @@ use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 use rand::Rng;
 use rand::seq::SliceRandom;
 
+use crate::data::unit_pixel;
+
 // ANCHOR: batches
 /// The image indices of one epoch in a random order; `chunks(batch_size)` gives the batches
 /// (the last one smaller when the batch size does not divide the count).
@@ -20,7 +22,7 @@ pub fn gather(images: ArrayView2<u8>, indices: &[usize], mut out: ArrayViewMut2<
     assert_eq!(images.ncols(), out.ncols(), "image sizes differ");
     for (&i, mut row) in indices.iter().zip(out.axis_iter_mut(Axis(0))) {
         for (o, &p) in row.iter_mut().zip(images.row(i)) {
-            *o = f32::from(p) * (1.0 / 255.0);
+            *o = unit_pixel(p);
         }
     }
 }

@@ -2,37 +2,168 @@
 //! exactly where a run stopped. Randomness needs no saved state: each epoch draws from a
 //! generator seeded by (seed, epoch), so knowing the epoch is knowing the random state.
 //!
-//! Format: the line `vae-book checkpoint v1`, a line of `key=value` settings, a line of tensor
-//! sizes, then the tensors as little-endian f32: the parameters, Adam's m, Adam's v.
+//! Format: the line `vae-book checkpoint v2`, a line of `key=value` settings, a line of tensor
+//! sizes, the tensors as little-endian f32 (the parameters, Adam's m, Adam's v), and last the
+//! SHA-256 of everything before it, so a damaged or truncated file is refused, never used.
 
+use std::fmt;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail, ensure};
-use ch01_generative_models::atomic::write_atomic;
+use ch04_model::shape::VaeShape;
+use sha2::{Digest, Sha256};
+use support::atomic::write_atomic;
 
-const MAGIC: &str = "vae-book checkpoint v1";
+use crate::binarize::Binarize;
+use crate::data::Dataset;
 
-/// Everything a resumed run needs. `settings` holds what must match for a resume to be
-/// meaningful (sizes, seed, batch size, data set...); `tensors` are the model's parameters
-/// in a fixed order and `adam_m`, `adam_v` Adam's moments for each of them.
+const MAGIC: &str = "vae-book checkpoint v2";
+const DIGEST_BYTES: usize = 32;
+
+/// What a checkpoint's header records about the run that made it, as `key=value` pairs: each
+/// chapter's runs have their own ([`Settings`] are chapter 5's).
+pub trait CheckpointSettings: Sized {
+    /// The settings as `key=value` pairs, in the header's order.
+    fn pairs(&self) -> Vec<(&'static str, String)>;
+
+    /// Reads the settings back from the header's pairs; errors name the file, `name`.
+    fn parse(pairs: &[(String, String)], name: &dyn fmt::Display) -> Result<Self>;
+}
+
+/// Fails, naming the first setting that differs, unless `ours` equal `saved` in every setting
+/// but those of `free` (which a resumed run may change).
+pub fn check_same<S: CheckpointSettings>(
+    ours: &S,
+    saved: &S,
+    free: &[&str],
+    path: &Path,
+) -> Result<()> {
+    for ((key, ours), (_, theirs)) in ours.pairs().into_iter().zip(saved.pairs()) {
+        if !free.contains(&key) && ours != theirs {
+            bail!(
+                "{}: made with {key}={theirs}, but this run has {key}={ours}; use the same \
+                 options to resume, or a fresh --out",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// What a run was made with: what a resumed run must share with it, and what a later chapter
+/// needs to rebuild the model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    pub dataset: Dataset,
+    /// Trained on the first N images only.
+    pub limit: Option<usize>,
+    /// How the pixels were made binary, if at all (chapter 7).
+    pub binarize: Binarize,
+    pub shape: VaeShape,
+    pub batch_size: usize,
+    /// May change on resume: lowering it is how to continue a run that diverged.
+    pub lr: f32,
+    pub beta: f32,
+    pub seed: u64,
+    /// Each thread's share of a batch draws its own noise, so another thread count would
+    /// continue as a different run.
+    pub threads: usize,
+}
+
+impl CheckpointSettings for Settings {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("dataset", self.dataset.to_string()),
+            ("limit", format!("{:?}", self.limit)),
+            ("binarize", self.binarize.to_string()),
+            ("input", self.shape.input.to_string()),
+            ("hidden", self.shape.hidden.to_string()),
+            ("latent", self.shape.latent.to_string()),
+            ("batch_size", self.batch_size.to_string()),
+            ("lr", self.lr.to_string()),
+            ("beta", self.beta.to_string()),
+            ("seed", self.seed.to_string()),
+            ("threads", self.threads.to_string()),
+        ]
+    }
+
+    fn parse(pairs: &[(String, String)], name: &dyn fmt::Display) -> Result<Settings> {
+        let get = |key: &str| -> Result<&str> {
+            pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+                .with_context(|| format!("{name}: has no {key} setting"))
+        };
+        fn parsed<T: std::str::FromStr>(
+            value: &str,
+            key: &str,
+            name: &dyn fmt::Display,
+        ) -> Result<T> {
+            value
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{name}: bad {key} setting {value:?}"))
+        }
+        let number = |key: &str| -> Result<usize> { parsed(get(key)?, key, name) };
+        let limit = match get("limit")? {
+            "None" => None,
+            some => Some(
+                some.strip_prefix("Some(")
+                    .and_then(|s| s.strip_suffix(')'))
+                    .and_then(|s| s.parse().ok())
+                    .with_context(|| format!("{name}: bad limit setting {some:?}"))?,
+            ),
+        };
+        Ok(Settings {
+            dataset: parsed(get("dataset")?, "dataset", name)?,
+            limit,
+            // Checkpoints made before binarization existed hold grey pixels.
+            binarize: match pairs.iter().find(|(k, _)| k == "binarize") {
+                Some((_, v)) => parsed(v, "binarize", name)?,
+                None => Binarize::None,
+            },
+            shape: VaeShape::one_hidden_relu(
+                number("input")?,
+                number("hidden")?,
+                number("latent")?,
+            ),
+            batch_size: number("batch_size")?,
+            lr: parsed(get("lr")?, "lr", name)?,
+            beta: parsed(get("beta")?, "beta", name)?,
+            seed: parsed(get("seed")?, "seed", name)?,
+            threads: number("threads")?,
+        })
+    }
+}
+
+impl Settings {
+    /// Fails, naming the first setting that differs, unless a run with these settings may
+    /// resume from a checkpoint made with `saved` (everything but the learning rate equal).
+    pub fn check_resume(&self, saved: &Settings, path: &Path) -> Result<()> {
+        check_same(self, saved, &["lr"], path)
+    }
+}
+
+/// Everything a resumed run needs: the settings, the model's parameters in a fixed order, and
+/// Adam's moments `adam_m`, `adam_v` for each of them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Checkpoint {
+pub struct Checkpoint<S = Settings> {
     pub epoch: usize,
     pub adam_t: u64,
-    pub settings: Vec<(String, String)>,
+    pub settings: S,
     pub tensors: Vec<Vec<f32>>,
     pub adam_m: Vec<Vec<f32>>,
     pub adam_v: Vec<Vec<f32>>,
 }
 
-impl Checkpoint {
+impl<S: CheckpointSettings> Checkpoint<S> {
     pub fn to_bytes(&self) -> Vec<u8> {
         let settings: Vec<String> = [
-            ("epoch".to_string(), self.epoch.to_string()),
-            ("adam_t".to_string(), self.adam_t.to_string()),
+            ("epoch", self.epoch.to_string()),
+            ("adam_t", self.adam_t.to_string()),
         ]
-        .iter()
-        .chain(&self.settings)
+        .into_iter()
+        .chain(self.settings.pairs())
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
         let sizes: Vec<String> = self.tensors.iter().map(|t| t.len().to_string()).collect();
@@ -43,33 +174,39 @@ impl Checkpoint {
                 bytes.extend_from_slice(&x.to_le_bytes());
             }
         }
+        let digest = Sha256::digest(&bytes);
+        bytes.extend_from_slice(&digest);
         bytes
     }
 
-    /// Parses a checkpoint, checking its header and that its length matches the sizes it declares.
-    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Checkpoint> {
+    /// Parses a checkpoint, refusing a file of another kind, a damaged or truncated one (its
+    /// checksum), and one whose header does not describe its contents.
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Checkpoint<S>> {
         let name = path.display();
         ensure!(
             bytes.starts_with(format!("{MAGIC}\n").as_bytes()),
             "{name}: not a checkpoint of this book (no `{MAGIC}` line)"
         );
-        let mut lines = bytes.splitn(4, |&b| b == b'\n');
+        let (content, digest) = bytes.split_at(bytes.len().saturating_sub(DIGEST_BYTES));
+        ensure!(
+            digest.len() == DIGEST_BYTES && Sha256::digest(content).as_slice() == digest,
+            "{name}: damaged or truncated (its SHA-256 checksum does not match its contents); \
+             it is not used"
+        );
+        let mut lines = content.splitn(4, |&b| b == b'\n');
         let mut line = || -> Result<&str> {
             let l = lines
                 .next()
                 .with_context(|| format!("{name}: truncated header"))?;
             std::str::from_utf8(l).with_context(|| format!("{name}: header is not text"))
         };
-        ensure!(
-            line()? == MAGIC,
-            "{name}: not a checkpoint of this book (no `{MAGIC}` line)"
-        );
-        let mut settings: Vec<(String, String)> = Vec::new();
+        line()?;
+        let mut pairs: Vec<(String, String)> = Vec::new();
         for pair in line()?.split(' ').filter(|p| !p.is_empty()) {
             let (k, v) = pair
                 .split_once('=')
                 .with_context(|| format!("{name}: malformed setting {pair:?}"))?;
-            settings.push((k.into(), v.into()));
+            pairs.push((k.into(), v.into()));
         }
         let sizes: Vec<usize> = line()?
             .split(' ')
@@ -83,7 +220,7 @@ impl Checkpoint {
         let floats: usize = sizes.iter().sum();
         if body.len() as u128 != 3 * 4 * floats as u128 {
             bail!(
-                "{name}: holds {} bytes of tensors, its header declares {} (truncated or damaged)",
+                "{name}: holds {} bytes of tensors, its header declares {}",
                 body.len(),
                 3 * 4 * floats
             );
@@ -98,24 +235,19 @@ impl Checkpoint {
                 .collect()
         };
         let (tensors, adam_m, adam_v) = (take(), take(), take());
-
-        let mut take_setting = |key: &str| -> Result<String> {
-            let i = settings
+        let counter = |key: &str| -> Result<u64> {
+            pairs
                 .iter()
-                .position(|(k, _)| k == key)
-                .with_context(|| format!("{name}: no {key} in the header"))?;
-            Ok(settings.remove(i).1)
+                .find(|(k, _)| k == key)
+                .with_context(|| format!("{name}: no {key} in the header"))?
+                .1
+                .parse()
+                .with_context(|| format!("{name}: bad {key}"))
         };
-        let epoch = take_setting("epoch")?
-            .parse()
-            .with_context(|| format!("{name}: bad epoch"))?;
-        let adam_t = take_setting("adam_t")?
-            .parse()
-            .with_context(|| format!("{name}: bad adam_t"))?;
         Ok(Checkpoint {
-            epoch,
-            adam_t,
-            settings,
+            epoch: counter("epoch")? as usize,
+            adam_t: counter("adam_t")?,
+            settings: S::parse(&pairs, &name)?,
             tensors,
             adam_m,
             adam_v,
@@ -127,26 +259,10 @@ impl Checkpoint {
             .with_context(|| format!("cannot write {}", path.display()))
     }
 
-    pub fn load(path: &Path) -> Result<Checkpoint> {
+    pub fn load(path: &Path) -> Result<Checkpoint<S>> {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         Checkpoint::from_bytes(&bytes, path)
-    }
-
-    /// Fails unless the checkpoint was made with the same settings as the run that resumes it.
-    pub fn check_settings(&self, expected: &[(String, String)], path: &Path) -> Result<()> {
-        for (key, value) in expected {
-            match self.settings.iter().find(|(k, _)| k == key) {
-                Some((_, saved)) if saved == value => {}
-                Some((_, saved)) => bail!(
-                    "{}: made with {key}={saved}, but this run has {key}={value}; use the same \
-                     options to resume, or a fresh --out",
-                    path.display()
-                ),
-                None => bail!("{}: has no {key} setting", path.display()),
-            }
-        }
-        Ok(())
     }
 }
 
@@ -154,11 +270,25 @@ impl Checkpoint {
 mod tests {
     use super::*;
 
+    fn settings() -> Settings {
+        Settings {
+            dataset: Dataset::Mnist,
+            limit: Some(100),
+            binarize: Binarize::None,
+            shape: VaeShape::one_hidden_relu(3, 1, 20),
+            batch_size: 128,
+            lr: 1e-3,
+            beta: 1.0,
+            seed: 1,
+            threads: 2,
+        }
+    }
+
     fn example() -> Checkpoint {
         Checkpoint {
             epoch: 3,
             adam_t: 1407,
-            settings: vec![("latent".into(), "20".into()), ("seed".into(), "1".into())],
+            settings: settings(),
             tensors: vec![vec![1.0, -2.5, f32::MIN_POSITIVE], vec![0.25]],
             adam_m: vec![vec![0.1, 0.2, 0.3], vec![0.4]],
             adam_v: vec![vec![1e-8, 2e-8, 3e-8], vec![4e-8]],
@@ -168,44 +298,86 @@ mod tests {
     #[test]
     fn round_trips_bit_for_bit() {
         let c = example();
-        let back = Checkpoint::from_bytes(&c.to_bytes(), Path::new("c")).unwrap();
+        let back = Checkpoint::<Settings>::from_bytes(&c.to_bytes(), Path::new("c")).unwrap();
         assert_eq!(back, c);
+        let none = Checkpoint {
+            settings: Settings {
+                limit: None,
+                ..settings()
+            },
+            ..example()
+        };
+        assert_eq!(
+            Checkpoint::<Settings>::from_bytes(&none.to_bytes(), Path::new("c")).unwrap(),
+            none
+        );
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("checkpoint.bin");
         c.save(&path).unwrap();
-        assert_eq!(Checkpoint::load(&path).unwrap(), c);
+        assert_eq!(Checkpoint::<Settings>::load(&path).unwrap(), c);
     }
 
     #[test]
     fn truncation_and_foreign_files_are_refused_by_name() {
         let bytes = example().to_bytes();
-        let err = Checkpoint::from_bytes(&bytes[..bytes.len() - 1], Path::new("ck.bin"))
-            .unwrap_err()
-            .to_string();
+        let err =
+            Checkpoint::<Settings>::from_bytes(&bytes[..bytes.len() - 1], Path::new("ck.bin"))
+                .unwrap_err()
+                .to_string();
         assert!(err.contains("ck.bin") && err.contains("truncated"), "{err}");
-        let err = Checkpoint::from_bytes(b"\x89PNG\r\n", Path::new("x.png"))
+        let err = Checkpoint::<Settings>::from_bytes(b"\x89PNG\r\n", Path::new("x.png"))
             .unwrap_err()
             .to_string();
         assert!(
             err.contains("x.png") && err.contains("not a checkpoint"),
             "{err}"
         );
-        assert!(Checkpoint::from_bytes(b"", Path::new("e")).is_err());
+        assert!(Checkpoint::<Settings>::from_bytes(b"", Path::new("e")).is_err());
     }
 
     #[test]
-    fn resuming_with_other_settings_is_refused() {
-        let c = example();
-        let same = [("latent".to_string(), "20".to_string())];
-        c.check_settings(&same, Path::new("c")).unwrap();
-        let other = [("latent".to_string(), "2".to_string())];
-        let err = c
-            .check_settings(&other, Path::new("c"))
+    fn any_changed_byte_is_refused() {
+        let bytes = example().to_bytes();
+        // Every byte after the magic line: header, tensors and the checksum itself.
+        for i in MAGIC.len() + 1..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[i] ^= 0x10;
+            let err = Checkpoint::<Settings>::from_bytes(&damaged, Path::new("ck.bin"))
+                .expect_err("a damaged checkpoint must be refused")
+                .to_string();
+            assert!(err.contains("ck.bin") && err.contains("damaged"), "{err}");
+        }
+    }
+
+    #[test]
+    fn resuming_with_other_settings_is_refused_but_not_another_lr() {
+        let saved = settings();
+        saved.check_resume(&saved, Path::new("c")).unwrap();
+        let lower_lr = Settings { lr: 1e-4, ..saved };
+        lower_lr.check_resume(&saved, Path::new("c")).unwrap();
+        let other = Settings {
+            shape: VaeShape {
+                latent: 2,
+                ..saved.shape
+            },
+            ..saved
+        };
+        let err = other
+            .check_resume(&saved, Path::new("c"))
             .unwrap_err()
             .to_string();
         assert!(
             err.contains("latent=20") && err.contains("latent=2"),
             "{err}"
         );
+        let threads = Settings {
+            threads: 1,
+            ..saved
+        };
+        let err = threads
+            .check_resume(&saved, Path::new("c"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("threads=2"), "{err}");
     }
 }

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use image::{GrayImage, ImageFormat, Luma};
 use ndarray::ArrayView2;
 
-use ch01_generative_models::atomic::write_atomic;
+use support::atomic::write_atomic;
 
 /// Lays out the rows of `images` (each `height * width` intensities in [0, 1]) on a grid
 /// `columns` wide, with a one-pixel dark gutter, each pixel drawn `scale` x `scale`.

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use ch01_generative_models::plot::{Chart, Series};
+use support::plot::{Chart, Series};
 
 use crate::metrics::EpochMetrics;
 

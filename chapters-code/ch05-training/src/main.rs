@@ -16,6 +16,6 @@ fn main() -> Result<()> {
             last.epoch, last.test_loss
         );
     }
-    println!("wrote {}", outcome.out.join(GIF).display());
+    println!("wrote {}", options.out.join(GIF).display());
     Ok(())
 }

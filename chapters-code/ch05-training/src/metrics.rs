@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use ch01_generative_models::atomic::write_atomic;
+use support::atomic::write_atomic;
 
 pub const HEADER: &str = "epoch,train_loss,test_loss,test_recon,test_kl,seconds";
 

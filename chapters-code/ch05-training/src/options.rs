@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 
 use crate::binarize::Binarize;
-use crate::data::{self, Dataset};
+use crate::data::Dataset;
 
 /// Trains the VAE of chapter 4 on MNIST and writes, into --out, the animated GIF of its samples,
 /// a PNG of the samples per epoch, reconstructions, metrics.csv, loss.png and a checkpoint.
@@ -19,36 +19,12 @@ use crate::data::{self, Dataset};
 #[derive(Debug, Clone, Parser)]
 #[command(version, allow_negative_numbers = true)]
 pub struct Options {
-    /// Passes over the training set (20 take about a minute on two cores).
-    #[arg(long, default_value_t = 20)]
-    pub epochs: usize,
-
-    /// Images per gradient step.
-    #[arg(long, default_value_t = 128)]
-    pub batch_size: usize,
-
-    /// Dimension of the latent space z.
-    #[arg(long, default_value_t = 20)]
-    pub latent_dim: usize,
-
-    /// Width of the encoder's and the decoder's hidden layer.
-    #[arg(long, default_value_t = 400)]
-    pub hidden: usize,
-
-    /// Adam's learning rate.
-    #[arg(long, default_value_t = 1e-3)]
-    pub lr: f32,
-
-    /// Weight of the KL term in the loss: 1 is the VAE's ELBO; other values give a beta-VAE.
-    #[arg(long, default_value_t = 1.0)]
-    pub beta: f32,
-
-    /// Seed of every random choice: initial weights, batch order, noise.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub train: TrainConfig,
 
     /// Folder holding the four IDX files (raw or .gz; torchvision's MNIST/raw layout works too).
-    #[arg(long, env = "MNIST_DIR")]
+    /// Without it: $MNIST_DIR for MNIST, $FASHION_MNIST_DIR for Fashion-MNIST.
+    #[arg(long)]
     pub data_dir: Option<PathBuf>,
 
     /// Which data set: mnist, or fashion-mnist (read from Debian's dataset-fashion-mnist).
@@ -62,18 +38,13 @@ pub struct Options {
     pub binarize: Binarize,
 
     /// Output folder.
-    #[arg(long, default_value_os_t = data::workspace_root().join("target").join("ch05-training"))]
+    #[arg(long, default_value_os_t = support::paths::default_out("ch05-training"))]
     pub out: PathBuf,
 
     /// Train on the first N training images only (and test on the first N test images), for
     /// quick runs.
     #[arg(long)]
     pub limit: Option<usize>,
-
-    /// Threads to compute on (default: all cores). Each takes a share of every batch; the
-    /// results are reproducible bit for bit for a given number of threads.
-    #[arg(long)]
-    pub threads: Option<usize>,
 
     /// Continue from the checkpoint in --out, up to --epochs epochs in all. The other options
     /// must be those of the run that made it, except --lr, which may change (lower it to go
@@ -82,7 +53,58 @@ pub struct Options {
     pub resume: bool,
 }
 
-impl Options {
+/// How to train: the model's sizes, the optimiser, the seed. Its defaults are chapter 5's
+/// ([`TrainConfig::CHAPTER_5`]); later chapters change the fields they need.
+#[derive(Debug, Clone, Copy, PartialEq, clap::Args)]
+pub struct TrainConfig {
+    /// Passes over the training set (20 take about a minute on two cores).
+    #[arg(long, default_value_t = TrainConfig::CHAPTER_5.epochs)]
+    pub epochs: usize,
+
+    /// Images per gradient step.
+    #[arg(long, default_value_t = TrainConfig::CHAPTER_5.batch_size)]
+    pub batch_size: usize,
+
+    /// Dimension of the latent space z.
+    #[arg(long, default_value_t = TrainConfig::CHAPTER_5.latent_dim)]
+    pub latent_dim: usize,
+
+    /// Width of the encoder's and the decoder's hidden layer.
+    #[arg(long, default_value_t = TrainConfig::CHAPTER_5.hidden)]
+    pub hidden: usize,
+
+    /// Adam's learning rate.
+    #[arg(long, default_value_t = TrainConfig::CHAPTER_5.lr)]
+    pub lr: f32,
+
+    /// Weight of the KL term in the loss: 1 is the VAE's ELBO; other values give a beta-VAE.
+    #[arg(long, default_value_t = TrainConfig::CHAPTER_5.beta)]
+    pub beta: f32,
+
+    /// Seed of every random choice: initial weights, batch order, noise.
+    #[arg(long, default_value_t = TrainConfig::CHAPTER_5.seed)]
+    pub seed: u64,
+
+    /// Threads to compute on (default: all cores). Each takes a share of every batch; the
+    /// results are reproducible bit for bit for a given number of threads.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+impl TrainConfig {
+    /// Chapter 5's settings, those of PyTorch's example: 784-400-20-400-784, batch 128,
+    /// Adam with learning rate 1e-3, 20 epochs, seed 1.
+    pub const CHAPTER_5: TrainConfig = TrainConfig {
+        epochs: 20,
+        batch_size: 128,
+        latent_dim: 20,
+        hidden: 400,
+        lr: 1e-3,
+        beta: 1.0,
+        seed: 1,
+        threads: None,
+    };
+
     /// Refuses values that cannot work, with a message naming the option.
     pub fn validate(&self) -> Result<()> {
         for (name, value) in [
@@ -101,11 +123,25 @@ impl Options {
         if !(self.beta.is_finite() && self.beta >= 0.0) {
             bail!("--beta must be a number >= 0, not {}", self.beta);
         }
-        if self.limit == Some(0) {
-            bail!("--limit must be at least 1");
-        }
         if self.threads == Some(0) {
             bail!("--threads must be at least 1");
+        }
+        Ok(())
+    }
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig::CHAPTER_5
+    }
+}
+
+impl Options {
+    /// Refuses values that cannot work, with a message naming the option.
+    pub fn validate(&self) -> Result<()> {
+        self.train.validate()?;
+        if self.limit == Some(0) {
+            bail!("--limit must be at least 1");
         }
         if self.out.exists() && !self.out.is_dir() {
             bail!("--out {} is a file, not a folder", self.out.display());
@@ -141,11 +177,13 @@ mod tests {
     #[test]
     fn the_defaults_are_the_reference_settings() {
         let o = parse(&["--out", "/tmp"]);
+        assert_eq!(o.train, TrainConfig::default());
+        let t = o.train;
         assert_eq!(
-            (o.epochs, o.batch_size, o.latent_dim, o.hidden, o.seed),
+            (t.epochs, t.batch_size, t.latent_dim, t.hidden, t.seed),
             (20, 128, 20, 400, 1)
         );
-        assert_eq!((o.lr, o.beta), (1e-3, 1.0));
+        assert_eq!((t.lr, t.beta, t.threads), (1e-3, 1.0, None));
         assert_eq!(o.dataset, Dataset::Mnist);
         assert_eq!(o.binarize, Binarize::None);
         o.validate().unwrap();

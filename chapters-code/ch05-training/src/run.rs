@@ -1,7 +1,7 @@
 //! A whole training run, as `cargo run -p ch05-training` does it: get the data, train epoch
 //! by epoch, and after every epoch write the pictures, the metrics and a checkpoint.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -10,12 +10,12 @@ use image::GrayImage;
 
 use crate::animation::save_gif;
 use crate::binarize;
-use crate::checkpoint::Checkpoint;
+use crate::checkpoint::{Checkpoint, Settings};
 use crate::data::{self, DataOptions, DataSet};
 use crate::grid::save_png;
 use crate::loss_plot;
 use crate::metrics::{self, EpochMetrics};
-use crate::options::Options;
+use crate::options::{Options, TrainConfig};
 use crate::progress;
 use crate::reconstructions;
 use crate::samples::{self, GRID};
@@ -36,31 +36,7 @@ pub fn samples_png(epoch: usize) -> String {
 /// What a finished run leaves behind.
 pub struct Outcome {
     pub trainer: Trainer,
-    pub data: DataSet,
     pub metrics: Vec<EpochMetrics>,
-    pub out: PathBuf,
-}
-
-/// The settings a checkpoint must share with the run that resumes it.
-/// `threads` is among them: each thread's share of a batch draws its own noise, so another
-/// thread count would continue as a different run.
-pub fn settings(options: &Options, shape: VaeShape, threads: usize) -> Vec<(String, String)> {
-    [
-        ("dataset", options.dataset.to_string()),
-        ("limit", format!("{:?}", options.limit)),
-        ("binarize", options.binarize.to_string()),
-        ("input", shape.input.to_string()),
-        ("hidden", shape.hidden.to_string()),
-        ("latent", shape.latent.to_string()),
-        ("batch_size", options.batch_size.to_string()),
-        ("lr", options.lr.to_string()),
-        ("beta", options.beta.to_string()),
-        ("seed", options.seed.to_string()),
-        ("threads", threads.to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
 }
 
 /// Trains as `options` say, writing every output file into `options.out`; prints one line
@@ -68,57 +44,81 @@ pub fn settings(options: &Options, shape: VaeShape, threads: usize) -> Vec<(Stri
 pub fn run(options: &Options) -> Result<Outcome> {
     options.validate()?;
     options.prepare_out()?;
-    let out = options.out.clone();
     let mut data = data::load(&DataOptions {
         dataset: options.dataset,
         data_dir: options.data_dir.clone(),
-    })?;
-    if let Some(n) = options.limit {
-        data.train = data.train.first(n);
-        data.test = data.test.first(n);
-    }
+    })?
+    .limited(options.limit);
     binarize::prepare(&mut data, options.binarize);
+    train(
+        &options.train,
+        &data,
+        Some(Outputs {
+            dir: &options.out,
+            resume: options.resume,
+        }),
+    )
+}
+
+/// Where a training run writes its files, and whether it continues the run found there.
+#[derive(Debug, Clone, Copy)]
+pub struct Outputs<'a> {
+    pub dir: &'a Path,
+    pub resume: bool,
+}
+
+/// Trains a VAE on `data` as `config` says: chapter 5's loop, as a library. With `outputs`,
+/// writes after every epoch the pictures, the metrics and a checkpoint (and may resume from
+/// one); without, only trains and evaluates, printing one line per epoch.
+pub fn train(config: &TrainConfig, data: &DataSet, outputs: Option<Outputs>) -> Result<Outcome> {
+    config.validate()?;
     let (rows, cols) = (data.train.rows, data.train.cols);
-    let shape = VaeShape::one_hidden_relu(rows * cols, options.hidden, options.latent_dim);
-    let mut trainer = Trainer::new(shape, options.batch_size, options.lr, options.seed);
-    trainer.beta = options.beta;
-    trainer.binarize = options.binarize;
-    if let Some(threads) = options.threads {
+    let shape = VaeShape::one_hidden_relu(rows * cols, config.hidden, config.latent_dim);
+    let mut trainer = Trainer::new(shape, config.batch_size, config.lr, config.seed);
+    trainer.beta = config.beta;
+    trainer.binarize = data.binarize;
+    if let Some(threads) = config.threads {
         trainer.set_threads(threads);
     }
-    let settings = settings(options, shape, trainer.threads());
-    let checkpoint_path = out.join(CHECKPOINT);
+    let settings = Settings {
+        dataset: data.dataset,
+        limit: data.limit,
+        binarize: data.binarize,
+        shape,
+        batch_size: config.batch_size,
+        lr: config.lr,
+        beta: config.beta,
+        seed: config.seed,
+        threads: trainer.threads(),
+    };
     let (mut metrics, mut frames) = (Vec::new(), Vec::new());
     let mut done = 0;
-    if options.resume {
+    if let Some(Outputs { dir, resume: true }) = outputs {
+        let checkpoint_path = dir.join(CHECKPOINT);
         let checkpoint = Checkpoint::load(&checkpoint_path).with_context(|| {
             format!(
                 "--resume needs the checkpoint of an earlier run in {}",
-                out.display()
+                dir.display()
             )
         })?;
-        // The learning rate may change on resume: lowering it is how to continue a run
-        // that diverged. Everything else must match.
-        let fixed: Vec<_> = settings
-            .iter()
-            .filter(|(k, _)| k != "lr")
-            .cloned()
-            .collect();
-        checkpoint.check_settings(&fixed, &checkpoint_path)?;
+        settings.check_resume(&checkpoint.settings, &checkpoint_path)?;
         trainer.restore(&checkpoint, &checkpoint_path)?;
         done = checkpoint.epoch;
-        metrics = earlier_metrics(&out, done)?;
-        frames = earlier_frames(&out, done)?;
+        metrics = earlier_metrics(dir, done)?;
+        frames = earlier_frames(dir, done)?;
         println!(
             "resuming from {} after epoch {done}",
             checkpoint_path.display()
         );
     }
-    if done >= options.epochs {
+    if done >= config.epochs {
         println!(
             "{} already holds {done} epochs (--epochs {}): nothing to train",
-            checkpoint_path.display(),
-            options.epochs
+            outputs
+                .map_or(Path::new(""), |o| o.dir)
+                .join(CHECKPOINT)
+                .display(),
+            config.epochs
         );
     } else {
         println!(
@@ -131,32 +131,32 @@ pub fn run(options: &Options) -> Result<Outcome> {
             data.train.len(),
             data.dataset,
             data.test.len(),
-            options.batch_size
+            config.batch_size
         );
     }
-    let z = samples::fixed_latents(options.seed, GRID * GRID, shape.latent);
-    for epoch in done + 1..=options.epochs {
-        let steps = data.train.len().div_ceil(options.batch_size);
-        let mut bar = progress::EpochBar::new(epoch, options.epochs, steps);
+    let z = samples::fixed_latents(config.seed, GRID * GRID, shape.latent);
+    for epoch in done + 1..=config.epochs {
+        let steps = data.train.len().div_ceil(config.batch_size);
+        let mut bar = progress::EpochBar::new(epoch, config.epochs, steps);
         let start = Instant::now();
-        let trained = trainer.train_epoch(data.train.images.view(), epoch, options.seed, |step| {
+        let trained = trainer.train_epoch(data.train.images.view(), epoch, config.seed, |step| {
             bar.show(step)
         });
         bar.finish();
         let train_loss = trained.map_err(|e| {
-            let kept = if epoch > 1 {
-                format!(
+            let kept = match outputs {
+                Some(o) if epoch > 1 => format!(
                     "the checkpoint of epoch {} is kept in {}",
                     epoch - 1,
-                    checkpoint_path.display()
-                )
-            } else {
-                "no checkpoint was written".to_string()
+                    o.dir.join(CHECKPOINT).display()
+                ),
+                Some(_) => "no checkpoint was written".to_string(),
+                None => "nothing was saved".to_string(),
             };
             e.context(format!("training stopped: {kept}"))
         })?;
         let seconds = start.elapsed().as_secs_f64();
-        let test = trainer.evaluate(data.test.images.view(), options.seed, epoch);
+        let test = trainer.evaluate(data.test.images.view(), config.seed, epoch);
         let count = test.count as f64;
         metrics.push(EpochMetrics {
             epoch,
@@ -172,28 +172,26 @@ pub fn run(options: &Options) -> Result<Outcome> {
             test.reconstruction / count,
             test.kl / count
         );
+        let Some(Outputs { dir: out, .. }) = outputs else {
+            continue;
+        };
 
         // ANCHOR: outputs
         // The checkpoint goes last: when it says epoch N, every file of epoch N is written.
-        let frame = samples::frame(&mut trainer, &z, rows, cols);
+        let frame = samples::frame(&trainer.vae, &z, rows, cols);
         save_png(&frame, &out.join(samples_png(epoch)))?;
         frames.push(frame);
         save_gif(&frames, &out.join(GIF))?;
-        let recon = reconstructions::picture(&mut trainer, data.test.images.view(), rows, cols);
+        let recon = reconstructions::picture(&trainer.vae, data.test.images.view(), rows, cols);
         save_png(&recon, &out.join(RECONSTRUCTIONS))?;
         metrics::save(&metrics, &out.join(METRICS))?;
         loss_plot::save(&metrics, &out.join(LOSS_PLOT))?;
         trainer
-            .checkpoint(epoch, settings.clone())
-            .save(&checkpoint_path)?;
+            .checkpoint(epoch, settings)
+            .save(&out.join(CHECKPOINT))?;
         // ANCHOR_END: outputs
     }
-    Ok(Outcome {
-        trainer,
-        data,
-        metrics,
-        out,
-    })
+    Ok(Outcome { trainer, metrics })
 }
 
 /// The metrics rows of the epochs a checkpoint covers (a run stopped between writing the

@@ -1,13 +1,14 @@
 //! The GIF's frames: the decoder's images for the same latent points after every epoch, so
 //! what changes from frame to frame is the model, not the draw.
 
+use ch04_model::vae::Vae;
+use ch04_model::workspace::Workspace;
 use image::GrayImage;
 use ndarray::Array2;
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::grid;
 use crate::seeds::{self, Purpose};
-use crate::trainer::Trainer;
 
 /// 8 x 8 digits per frame, as in PyTorch's example.
 pub const GRID: usize = 8;
@@ -20,8 +21,10 @@ pub fn fixed_latents(seed: u64, count: usize, latent: usize) -> Array2<f32> {
 }
 
 /// The decoded images of `z` (pixel probabilities), tiled on a grid `GRID` wide.
-pub fn frame(trainer: &mut Trainer, z: &Array2<f32>, rows: usize, cols: usize) -> GrayImage {
-    let images = trainer.decode(z.view());
+pub fn frame(vae: &Vae<f32>, z: &Array2<f32>, rows: usize, cols: usize) -> GrayImage {
+    let mut ws = Workspace::new(vae.shape(), z.nrows());
+    let mut images = Array2::zeros((z.nrows(), vae.shape().input));
+    vae.decode(z, &mut ws, &mut images);
     grid::tile(images.view(), rows, cols, GRID, 2)
 }
 // ANCHOR_END: samples

@@ -2,7 +2,6 @@
 //! seed, the purpose of the draws and the epoch, so an epoch's batches and noise depend on
 //! nothing else: a resumed run needs no saved generator state to repeat them exactly.
 
-use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 /// What a generator is used for; each gets its own stream.
@@ -19,20 +18,10 @@ pub enum Purpose {
 }
 
 // ANCHOR: rng
-/// The generator for `purpose` in `epoch` of a run with this `seed`.
+/// The generator for `purpose` in `epoch` of a run with this `seed`: the support crate's
+/// stream of the three numbers side by side (chapter 5's streams carry no tag).
 pub fn rng(seed: u64, purpose: Purpose, epoch: usize) -> StdRng {
-    stream(seed, purpose as u64, epoch as u64, [0; 8])
-}
-
-/// A generator whose 32-byte seed is the four arguments side by side, so different
-/// arguments never share a stream. `tag` keeps other chapters' streams apart from these.
-pub fn stream(seed: u64, purpose: u64, index: u64, tag: [u8; 8]) -> StdRng {
-    let mut bytes = [0u8; 32];
-    bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    bytes[8..16].copy_from_slice(&purpose.to_le_bytes());
-    bytes[16..24].copy_from_slice(&index.to_le_bytes());
-    bytes[24..].copy_from_slice(&tag);
-    StdRng::from_seed(bytes)
+    support::seeds::stream(seed, purpose as u64, epoch as u64, [0; 8])
 }
 // ANCHOR_END: rng
 

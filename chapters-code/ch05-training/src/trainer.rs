@@ -3,18 +3,18 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Result, bail, ensure};
 use ch04_model::shape::VaeShape;
 use ch04_model::vae::{Latent, Loss, Vae};
 use ch04_model::workspace::{Workspace, rows, rows_mut};
-use ndarray::{Array2, ArrayRef2, ArrayView2, Axis, s};
+use ndarray::{Array2, ArrayRef2, ArrayView2};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::adam::Adam;
 use crate::batches::{gather, shuffled_order};
 use crate::binarize::{self, Binarize};
-use crate::checkpoint::Checkpoint;
+use crate::checkpoint::{Checkpoint, CheckpointSettings};
 use crate::seeds::{self, Purpose};
 
 // ANCHOR: objective
@@ -295,42 +295,8 @@ impl Trainer {
     }
     // ANCHOR_END: evaluate
 
-    /// Decodes latent points into pixel probabilities, one image per row.
-    pub fn decode(&mut self, z: ArrayView2<f32>) -> Array2<f32> {
-        let mut out = Array2::zeros((z.nrows(), self.shape().input));
-        let shard = &mut self.shards[0];
-        let rows = shard.batch.nrows();
-        for (z, mut out) in z
-            .axis_chunks_iter(Axis(0), rows)
-            .zip(out.axis_chunks_iter_mut(Axis(0), rows))
-        {
-            self.vae.decode(&z, &mut shard.ws, &mut out);
-        }
-        out
-    }
-
-    /// The images passed through the encoder's mean and the decoder: reconstructions.
-    pub fn reconstruct(&mut self, images: ArrayView2<u8>) -> Array2<f32> {
-        let mut out = Array2::zeros((images.nrows(), self.shape().input));
-        let shard = &mut self.shards[0];
-        let rows = shard.batch.nrows();
-        let all: Vec<usize> = (0..images.nrows()).collect();
-        for (indices, mut out) in all
-            .chunks(rows)
-            .zip(out.axis_chunks_iter_mut(Axis(0), rows))
-        {
-            let n = indices.len();
-            let x = &mut rows_mut(&mut shard.batch, n);
-            gather(images, indices, x.view_mut());
-            self.vae.forward(x, Latent::Mean, &mut shard.ws);
-            let z = shard.ws.z.slice(s![..n, ..]).to_owned();
-            self.vae.decode(&z, &mut shard.ws, &mut out);
-        }
-        out
-    }
-
     /// The model and Adam's state, for a checkpoint after `epoch` epochs.
-    pub fn checkpoint(&self, epoch: usize, settings: Vec<(String, String)>) -> Checkpoint {
+    pub fn checkpoint<S: CheckpointSettings>(&self, epoch: usize, settings: S) -> Checkpoint<S> {
         Checkpoint {
             epoch,
             adam_t: self.adam.t,
@@ -341,38 +307,23 @@ impl Trainer {
         }
     }
 
-    /// A trainer holding a saved model, its sizes, batch size, learning rate and KL weight
-    /// read from the checkpoint's settings: how later chapters load a trained VAE.
+    /// A trainer holding a saved model, with the sizes, batch size, learning rate and KL
+    /// weight of the checkpoint's settings: how later chapters load a trained VAE.
     pub fn from_checkpoint(path: &Path) -> Result<(Trainer, Checkpoint)> {
-        let checkpoint = Checkpoint::load(path)?;
-        let setting = |key: &str| -> Result<&str> {
-            checkpoint
-                .settings
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.as_str())
-                .with_context(|| format!("{}: has no {key} setting", path.display()))
-        };
-        let number = |key: &str| -> Result<usize> {
-            setting(key)?
-                .parse()
-                .with_context(|| format!("{}: bad {key} setting", path.display()))
-        };
-        let shape =
-            VaeShape::one_hidden_relu(number("input")?, number("hidden")?, number("latent")?);
-        let lr = setting("lr")?
-            .parse()
-            .with_context(|| format!("{}: bad lr setting", path.display()))?;
-        let mut trainer = Trainer::new(shape, number("batch_size")?, lr, 0);
-        trainer.beta = setting("beta")?
-            .parse()
-            .with_context(|| format!("{}: bad beta setting", path.display()))?;
+        let checkpoint: Checkpoint = Checkpoint::load(path)?;
+        let s = &checkpoint.settings;
+        let mut trainer = Trainer::new(s.shape, s.batch_size, s.lr, s.seed);
+        trainer.beta = s.beta;
         trainer.restore(&checkpoint, path)?;
         Ok((trainer, checkpoint))
     }
 
     /// Loads a checkpoint's parameters and Adam's state; its tensor sizes must fit this model.
-    pub fn restore(&mut self, checkpoint: &Checkpoint, path: &Path) -> Result<()> {
+    pub fn restore<S: CheckpointSettings>(
+        &mut self,
+        checkpoint: &Checkpoint<S>,
+        path: &Path,
+    ) -> Result<()> {
         let expected: Vec<usize> = self.vae.parameters().iter().map(|p| p.len()).collect();
         for tensors in [&checkpoint.tensors, &checkpoint.adam_m, &checkpoint.adam_v] {
             let sizes: Vec<usize> = tensors.iter().map(Vec::len).collect();

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use ch05_training::data::{DataError, Split, find_files, read_images, read_labels};
+use ch05_training::data::{DataError, Dataset, Split, find_files, read_images, read_labels};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
@@ -269,7 +269,7 @@ fn a_missing_file_is_named() {
         "t10k-labels-idx1-ubyte",
         &idx(1, &[3], &[1, 2, 3]),
     );
-    let err = find_files(dir.path()).unwrap_err();
+    let err = find_files(dir.path(), Dataset::Mnist).unwrap_err();
     assert!(
         matches!(
             err,
@@ -294,10 +294,15 @@ fn finds_the_plain_and_the_torchvision_layouts() {
     for name in ["train-labels-idx1-ubyte", "t10k-labels-idx1-ubyte"] {
         write(&raw, name, &idx(1, &[3], &[1, 2, 3]));
     }
-    let files = find_files(dir.path()).unwrap();
+    let files = find_files(dir.path(), Dataset::Mnist).unwrap();
     assert_eq!(files.dir, raw);
     assert_eq!(files.train_images, raw.join("train-images-idx3-ubyte.gz"));
     assert_eq!(files.test_labels, raw.join("t10k-labels-idx1-ubyte"));
     // The same folder named directly works too.
-    assert_eq!(find_files(&raw).unwrap(), files);
+    assert_eq!(find_files(&raw, Dataset::Mnist).unwrap(), files);
+    // Fashion-MNIST is looked for in torchvision's FashionMNIST/raw, never in MNIST/raw.
+    assert!(matches!(
+        find_files(dir.path(), Dataset::FashionMnist),
+        Err(DataError::Missing { .. })
+    ));
 }

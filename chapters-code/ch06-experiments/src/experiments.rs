@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail, ensure};
-use ch01_generative_models::atomic::write_atomic;
 use ch05_training::animation::gif_bytes;
-use ch05_training::data::{self, DataOptions, Dataset};
+use ch05_training::data::{self, DataOptions, DataSet, Dataset};
 use ch05_training::grid::save_png;
 use ch05_training::trainer::Trainer;
 use ndarray::s;
+use support::atomic::write_atomic;
 
 use crate::beta::{self, BETAS, BetaRow};
 use crate::interpolate::{self, GIF_STEPS, MidpointNorms, PAIRS, STEPS};
@@ -39,8 +39,8 @@ pub const THREADS: usize = 2;
 pub struct Settings {
     /// Where the figures and `results.txt` go.
     pub out: PathBuf,
-    /// Where the training runs of chapter 5 write their own outputs.
-    pub runs: PathBuf,
+    /// Where the training runs write chapter 5's own outputs, if anywhere.
+    pub runs: Option<PathBuf>,
     pub seed: u64,
     pub data_dir: Option<PathBuf>,
     /// A 20-d model trained by chapter 5; `None` trains one here.
@@ -77,11 +77,15 @@ impl Settings {
         for (name, value) in [
             ("--epochs", self.epochs),
             ("--beta-epochs", self.beta_epochs),
-            ("--likelihood-images", self.likelihood_images),
             ("--threads", self.threads),
         ] {
             ensure!(value > 0, "{name} must be at least 1");
         }
+        // A mean over images needs two of them for its standard error.
+        ensure!(
+            self.likelihood_images >= 2,
+            "--likelihood-images must be at least 2"
+        );
         ensure!(self.limit != Some(0), "--limit must be at least 1");
         ensure!(
             !self.ks.is_empty() && self.ks.iter().all(|&k| k > 0),
@@ -102,19 +106,15 @@ pub fn run(settings: &Settings) -> Result<Results> {
     settings.validate()?;
     std::fs::create_dir_all(&settings.out)
         .with_context(|| format!("cannot create the output folder {}", settings.out.display()))?;
-    let mut data = data::load(&DataOptions {
+    let data = data::load(&DataOptions {
         dataset: Dataset::Mnist,
         data_dir: settings.data_dir.clone(),
-    })?;
-    if let Some(n) = settings.limit {
-        data.test = data.test.first(n);
-    }
+    })?
+    .limited(settings.limit);
     let (test, side) = (&data.test, data.test.rows);
     let common = Common {
         runs: settings.runs.clone(),
         seed: settings.seed,
-        data_dir: settings.data_dir.clone(),
-        limit: settings.limit,
         hidden: settings.hidden,
         threads: settings.threads,
     };
@@ -129,6 +129,7 @@ pub fn run(settings: &Settings) -> Result<Results> {
     );
     let two_d = models::train(
         &common,
+        &data,
         Spec {
             name: "latent-2",
             latent: 2,
@@ -145,7 +146,7 @@ pub fn run(settings: &Settings) -> Result<Results> {
     files.push(path);
 
     // The main model: interpolations and log p(x).
-    let main = main_model(settings, &common)?;
+    let main = main_model(settings, &common, &data)?;
     ensure!(
         main.shape().input == side * side,
         "the checkpoint's model reads {} pixels, MNIST has {}",
@@ -199,7 +200,7 @@ pub fn run(settings: &Settings) -> Result<Results> {
             beta: b,
             epochs: settings.beta_epochs,
         };
-        let mut trainer = models::train(&common, spec)?;
+        let mut trainer = models::train(&common, &data, spec)?;
         rows.push(beta::row(&mut trainer, test.images.view(), settings.seed));
         grids.push(beta::samples(&trainer, z.view(), side));
     }
@@ -236,7 +237,7 @@ pub fn run(settings: &Settings) -> Result<Results> {
 }
 
 /// The model of chapter 5: loaded from `--checkpoint`, or trained here when none is given.
-fn main_model(settings: &Settings, common: &Common) -> Result<Trainer> {
+fn main_model(settings: &Settings, common: &Common, data: &DataSet) -> Result<Trainer> {
     match &settings.checkpoint {
         Some(path) => {
             println!("\n== the main model");
@@ -249,6 +250,7 @@ fn main_model(settings: &Settings, common: &Common) -> Result<Trainer> {
             );
             models::train(
                 common,
+                data,
                 Spec {
                     name: "latent-main",
                     latent: settings.latent,

@@ -3,11 +3,12 @@
 
 use anyhow::{Result, bail};
 use ch04_model::vae::Vae;
+use ch05_training::data::unit_pixels;
 use ch05_training::grid::tile;
 use image::GrayImage;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, concatenate};
 
-use crate::posterior::{decode, encode, unit_pixels};
+use crate::posterior::{decode, encode};
 
 /// The digits interpolated between: pairs of different shapes, so the path has work to do.
 pub const PAIRS: [(u8, u8); 4] = [(0, 1), (2, 7), (3, 8), (4, 9)];

@@ -8,7 +8,7 @@
 //!
 //! [`models`] trains with chapter 5's loop or loads its checkpoint; [`posterior`] runs the
 //! encoder and decoder over many rows; [`experiments`] does it all and [`report`] formats the
-//! tables. [`seeds`] and [`summary`] are the small helpers.
+//! tables. [`seeds`] gives this chapter its own random streams.
 
 pub mod beta;
 pub mod estimator;
@@ -22,4 +22,3 @@ pub mod quantiles;
 pub mod report;
 pub mod scatter;
 pub mod seeds;
-pub mod summary;

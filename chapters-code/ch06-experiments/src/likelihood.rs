@@ -3,13 +3,14 @@
 
 use ch04_model::bernoulli::bce_with_logit;
 use ch04_model::vae::Vae;
+use ch05_training::data::unit_pixels;
 use ndarray::{Array2, ArrayView1, ArrayView2, Axis, s};
 use rand_distr::{Distribution, StandardNormal};
+use support::summary::Summary;
 
 use crate::estimator::{log_prior_minus_log_q, nested_estimates};
-use crate::posterior::{encode, unit_pixels};
+use crate::posterior::encode;
 use crate::seeds::{self, Purpose};
-use crate::summary::Summary;
 
 /// The numbers of draws in the table; `K = 5000` is Burda et al.'s evaluation setting.
 pub const KS: [usize; 5] = [1, 10, 100, 1000, 5000];

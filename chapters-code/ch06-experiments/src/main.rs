@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Parser;
 
-use ch05_training::data::workspace_root;
 use ch06_experiments::experiments::{self, Settings, THREADS};
 use ch06_experiments::likelihood::KS;
+use support::paths::default_out;
 
 /// Experiments with VAEs trained on MNIST: the learned 2-D manifold, the test digits' codes by
 /// label, interpolations between digits, log p(x) by importance sampling, and the KL weight beta.
@@ -17,12 +17,13 @@ use ch06_experiments::likelihood::KS;
 #[command(version)]
 struct Args {
     /// Output folder for the figures and results.txt.
-    #[arg(long, default_value_os_t = workspace_root().join("target").join("ch06-experiments"))]
+    #[arg(long, default_value_os_t = default_out("ch06-experiments"))]
     out: PathBuf,
 
-    /// Folder for the training runs' own outputs (chapter 5's samples, metrics, checkpoints).
-    #[arg(long, default_value_os_t = workspace_root().join("target").join("ch06-experiments-runs"))]
-    runs: PathBuf,
+    /// Also write each training run's own outputs (chapter 5's samples, metrics, checkpoint)
+    /// into a subfolder of this folder.
+    #[arg(long)]
+    runs: Option<PathBuf>,
 
     /// Seed of every random choice.
     #[arg(long, default_value_t = 1)]
@@ -30,7 +31,7 @@ struct Args {
 
     /// Folder holding the four MNIST IDX files (else $MNIST_DIR, else data/mnist, fetched on
     /// first use).
-    #[arg(long, env = "MNIST_DIR")]
+    #[arg(long)]
     data_dir: Option<PathBuf>,
 
     /// A checkpoint written by chapter 5 (e.g. target/ch05-training/checkpoint.bin) to use as

@@ -1,24 +1,21 @@
-//! Where the trained models come from: a checkpoint written by chapter 5, or a fresh run of
-//! chapter 5's training loop with the settings an experiment needs.
+//! Where the trained models come from: a checkpoint written by chapter 5, or chapter 5's
+//! training loop run as a library with the settings an experiment needs.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use ch05_training::binarize::Binarize;
-use ch05_training::data::Dataset;
-use ch05_training::options::Options;
-use ch05_training::run::run;
+use ch05_training::data::DataSet;
+use ch05_training::options::TrainConfig;
+use ch05_training::run::{Outputs, train as train_vae};
 use ch05_training::trainer::Trainer;
 
 /// What every training run of the chapter shares.
 #[derive(Debug, Clone)]
 pub struct Common {
-    /// Each run writes chapter 5's outputs (samples, metrics, checkpoint) into a subfolder.
-    pub runs: PathBuf,
+    /// With a folder, each run also writes chapter 5's outputs (samples, metrics, checkpoint)
+    /// into a subfolder of it; without, the runs only train.
+    pub runs: Option<PathBuf>,
     pub seed: u64,
-    pub data_dir: Option<PathBuf>,
-    /// Train (and test) on the first N images only, for quick runs.
-    pub limit: Option<usize>,
     /// Width of the hidden layers.
     pub hidden: usize,
     /// Training threads: the results are reproducible bit for bit for a given number.
@@ -28,7 +25,7 @@ pub struct Common {
 /// One model to train.
 #[derive(Debug, Clone, Copy)]
 pub struct Spec<'a> {
-    /// The subfolder of `runs`.
+    /// Its name, and the subfolder of `runs`.
     pub name: &'a str,
     pub latent: usize,
     pub beta: f32,
@@ -36,27 +33,27 @@ pub struct Spec<'a> {
 }
 
 // ANCHOR: train
-/// Trains a model with chapter 5's `run`: the same data, optimiser and defaults
-/// (batch 128, Adam with learning rate 1e-3), with the latent size, KL weight and epochs given,
-/// on a fixed number of threads so that the run gives the same numbers on every machine.
-pub fn train(common: &Common, spec: Spec) -> Result<Trainer> {
-    let options = Options {
+/// Trains a model with chapter 5's loop: chapter 5's defaults (batch 128, Adam with learning
+/// rate 1e-3), with the latent size, KL weight and epochs given, on a fixed number of threads
+/// so that the run gives the same numbers on every machine.
+pub fn train(common: &Common, data: &DataSet, spec: Spec) -> Result<Trainer> {
+    let config = TrainConfig {
         epochs: spec.epochs,
-        batch_size: 128,
         latent_dim: spec.latent,
         hidden: common.hidden,
-        lr: 1e-3,
         beta: spec.beta,
         seed: common.seed,
-        data_dir: common.data_dir.clone(),
-        dataset: Dataset::Mnist,
-        binarize: Binarize::None,
-        out: common.runs.join(spec.name),
-        limit: common.limit,
         threads: Some(common.threads),
-        resume: false,
+        ..TrainConfig::CHAPTER_5
     };
-    let outcome = run(&options).with_context(|| format!("training the model {}", spec.name))?;
+    let dir = common.runs.as_ref().map(|runs| runs.join(spec.name));
+    if let Some(dir) = &dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    }
+    let outputs = dir.as_deref().map(|dir| Outputs { dir, resume: false });
+    let outcome = train_vae(&config, data, outputs)
+        .with_context(|| format!("training the model {}", spec.name))?;
     Ok(outcome.trainer)
 }
 // ANCHOR_END: train

@@ -1,17 +1,13 @@
 //! The two directions through a trained VAE that every experiment needs: images to the
 //! encoder's `q(z | x)` (means and log-variances), and latent points to the decoder's images.
 
-use ch04_model::vae::{Latent, Vae};
+use ch04_model::vae::Vae;
 use ch04_model::workspace::Workspace;
+use ch05_training::data::unit_pixels;
 use ndarray::{Array2, ArrayView2, Axis, s};
 
 /// Rows of the workspace the encoder and decoder work through at a time.
 const CHUNK: usize = 500;
-
-/// Bytes 0..=255 to the model's pixel scale [0, 1].
-pub fn unit_pixels(images: ArrayView2<u8>) -> Array2<f32> {
-    images.mapv(|p| f32::from(p) / 255.0)
-}
 
 /// `q(z | x) = N(mu, diag(exp(logvar)))` for each image, one row per image.
 #[derive(Debug, Clone)]
@@ -29,10 +25,13 @@ pub fn encode(vae: &Vae<f32>, images: ArrayView2<u8>) -> Posterior {
     for (i, chunk) in images.axis_chunks_iter(Axis(0), CHUNK).enumerate() {
         let n = chunk.nrows();
         let x = unit_pixels(chunk);
-        vae.forward(&x, Latent::Mean, &mut ws);
         let rows = s![i * CHUNK..i * CHUNK + n, ..];
-        mu.slice_mut(rows).assign(&ws.mu.slice(s![..n, ..]));
-        logvar.slice_mut(rows).assign(&ws.logvar.slice(s![..n, ..]));
+        vae.encode(
+            &x,
+            &mut ws,
+            &mut mu.slice_mut(rows),
+            &mut logvar.slice_mut(rows),
+        );
     }
     Posterior { mu, logvar }
 }

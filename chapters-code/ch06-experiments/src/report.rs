@@ -80,7 +80,7 @@ pub fn midpoints(pairs: &[(u8, u8)], norms: &[MidpointNorms], latent: usize) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::summary::Summary;
+    use support::summary::Summary;
 
     #[test]
     fn tables_have_one_row_per_entry() {

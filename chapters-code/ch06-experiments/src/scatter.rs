@@ -1,8 +1,8 @@
 //! Where the encoder puts the test digits: the posterior means of the 2-D model, one dot per
 //! image, coloured by its label (which the model never saw).
 
-use ch01_generative_models::plot::{Chart, LegendPosition, Marker, PALETTE, PointGroup, Series};
 use ndarray::ArrayView2;
+use support::plot::{Chart, LegendPosition, Marker, PALETTE, PointGroup, Series};
 
 use crate::quantiles::{HIGHEST, LOWEST, normal_quantiles};
 

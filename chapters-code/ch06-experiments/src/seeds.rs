@@ -13,10 +13,10 @@ pub enum Purpose {
     BetaSamples = 2,
 }
 
-/// The generator for `purpose` and `index` in a run with this `seed`: chapter 5's layout of
-/// the 32-byte seed, tagged so that these streams never meet chapter 5's.
+/// The generator for `purpose` and `index` in a run with this `seed`: the support crate's
+/// stream, tagged so that these streams never meet chapter 5's.
 pub fn rng(seed: u64, purpose: Purpose, index: u64) -> StdRng {
-    ch05_training::seeds::stream(seed, purpose as u64, index, *b"ch06\0\0\0\0")
+    support::seeds::stream(seed, purpose as u64, index, *b"ch06\0\0\0\0")
 }
 
 #[cfg(test)]

@@ -3,11 +3,11 @@
 
 use ch01_generative_models::latent::LinearGaussian;
 use ch06_experiments::estimator::{log_prior_minus_log_q, nested_estimates};
-use ch06_experiments::summary::Summary;
 use ndarray::Array1;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
+use support::summary::Summary;
 
 const KS: [usize; 4] = [1, 10, 100, 1000];
 const REPEATS: usize = 2000;

@@ -18,7 +18,7 @@ fn a_tiny_run_writes_every_figure() {
     let out = dir.path().join("out");
     let settings = Settings {
         out: out.clone(),
-        runs: dir.path().join("runs"),
+        runs: None,
         seed: 1,
         data_dir: None,
         checkpoint: None,

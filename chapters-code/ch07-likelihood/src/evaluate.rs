@@ -11,10 +11,10 @@ use ch05_training::checkpoint::Checkpoint;
 use ch06_experiments::beta::active_units;
 use ch06_experiments::likelihood;
 use ch06_experiments::posterior::encode;
-use ch06_experiments::summary::Summary;
 use ndarray::ArrayView2;
+use support::summary::Summary;
 
-use crate::train::architecture;
+use crate::train::RunSpec;
 
 /// What the evaluation of one model finds.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,22 +58,40 @@ pub fn evaluate(vae: &Vae<f32>, images: ArrayView2<u8>, k: usize, seed: u64) -> 
 
 /// The model of a checkpoint written by this chapter's training, refused by name when its
 /// architecture is not `shape` (a checkpoint of chapter 5, say).
-pub fn load(path: &Path, shape: VaeShape) -> Result<(Vae<f32>, Checkpoint)> {
-    let checkpoint = Checkpoint::load(path)?;
-    checkpoint
-        .check_settings(&architecture(shape), path)
-        .with_context(|| {
-            format!(
-                "{}: not a checkpoint of this chapter's {}-{}-{}-{}-{} {} VAE",
-                path.display(),
-                shape.input,
-                shape.hidden,
-                shape.latent,
-                shape.hidden,
-                shape.input,
-                shape.activation
-            )
-        })?;
+pub fn load(path: &Path, shape: VaeShape) -> Result<(Vae<f32>, Checkpoint<RunSpec>)> {
+    let describe = || {
+        format!(
+            "{}: not a checkpoint of this chapter's {}-{}-{}-{}-{} {} VAE",
+            path.display(),
+            shape.input,
+            shape.hidden,
+            shape.latent,
+            shape.hidden,
+            shape.input,
+            shape.activation
+        )
+    };
+    let checkpoint: Checkpoint<RunSpec> = Checkpoint::load(path).with_context(describe)?;
+    let saved = checkpoint.settings.shape;
+    for (key, ours, theirs) in [
+        ("input", shape.input, saved.input),
+        ("hidden", shape.hidden, saved.hidden),
+        ("latent", shape.latent, saved.latent),
+        ("depth", shape.depth, saved.depth),
+    ] {
+        ensure!(
+            ours == theirs,
+            "{}: made with {key}={theirs}, this model has {key}={ours}",
+            describe()
+        );
+    }
+    ensure!(
+        saved.activation == shape.activation,
+        "{}: made with activation={}, this model has activation={}",
+        describe(),
+        saved.activation,
+        shape.activation
+    );
     let mut vae = Vae::zeros(shape);
     let sizes: Vec<usize> = checkpoint.tensors.iter().map(Vec::len).collect();
     let expected: Vec<usize> = vae.parameters().iter().map(|p| p.len()).collect();

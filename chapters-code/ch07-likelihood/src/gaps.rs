@@ -12,11 +12,12 @@ use ch04_model::bernoulli::bce_grad;
 use ch04_model::decoder::Decoder;
 use ch04_model::vae::Vae;
 use ch05_training::adam::Adam;
-use ch05_training::seeds::stream;
+use ch05_training::data::unit_pixels;
 use ch06_experiments::likelihood;
-use ch06_experiments::posterior::{encode, unit_pixels};
-use ch06_experiments::summary::Summary;
+use ch06_experiments::posterior::encode;
 use ndarray::{Array2, ArrayView2, Axis};
+use support::seeds::stream;
+use support::summary::Summary;
 
 /// How each image's own Gaussian is optimised and scored.
 #[derive(Debug, Clone, Copy, PartialEq)]

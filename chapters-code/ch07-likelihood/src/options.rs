@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use ch05_training::binarize::Binarize;
-use ch05_training::data;
 use clap::Parser;
 
 use crate::schedule::Schedule;
@@ -92,7 +91,7 @@ pub struct Options {
     pub gap_steps: usize,
 
     /// Output folder.
-    #[arg(long, default_value_os_t = data::workspace_root().join("target").join("ch07-likelihood"))]
+    #[arg(long, default_value_os_t = support::paths::default_out("ch07-likelihood"))]
     pub out: PathBuf,
 }
 

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
-use ch01_generative_models::atomic::write_atomic;
+use support::atomic::write_atomic;
 
 pub const PROGRESS: &str = "progress.csv";
 pub const RUNS: &str = "runs.txt";

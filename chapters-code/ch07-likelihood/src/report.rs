@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use ch01_generative_models::atomic::write_atomic;
+use support::atomic::write_atomic;
 
-use ch06_experiments::summary::Summary;
+use support::summary::Summary;
 
 use crate::evaluate::Evaluation;
 

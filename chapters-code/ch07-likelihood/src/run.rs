@@ -6,10 +6,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use ch01_generative_models::atomic::write_atomic;
 use ch05_training::binarize;
 use ch05_training::data::{self, DataOptions, DataSet, Dataset};
 use ndarray::s;
+use support::atomic::write_atomic;
 
 use crate::evaluate::{self, Evaluation};
 use crate::gaps::{self, GapSettings};
@@ -213,7 +213,7 @@ fn evaluate_checkpoint(options: &Options, path: &Path) -> Result<()> {
     print_evaluation(&evaluation);
     let row = Row {
         model: path.display().to_string().replace(',', "_"),
-        train_k: setting(&checkpoint, "k").unwrap_or(1),
+        train_k: checkpoint.settings.k,
         passes: checkpoint.epoch,
         seconds: 0.0,
         evaluation,
@@ -232,14 +232,6 @@ fn load_test(options: &Options) -> Result<DataSet> {
     })?;
     binarize::prepare(&mut data, options.binarize);
     Ok(data)
-}
-
-fn setting(checkpoint: &ch05_training::checkpoint::Checkpoint, key: &str) -> Option<usize> {
-    checkpoint
-        .settings
-        .iter()
-        .find(|(k, _)| k == key)
-        .and_then(|(_, v)| v.parse().ok())
 }
 
 // ANCHOR: gaps

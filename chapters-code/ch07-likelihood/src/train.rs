@@ -6,10 +6,13 @@
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use std::fmt;
+use std::str::FromStr;
+
+use anyhow::{Context, Result, ensure};
 use ch04_model::shape::VaeShape;
 use ch05_training::binarize::Binarize;
-use ch05_training::checkpoint::Checkpoint;
+use ch05_training::checkpoint::{Checkpoint, CheckpointSettings, check_same};
 use ch05_training::data::DataSet;
 use ch05_training::progress::EpochBar;
 use ch05_training::trainer::Trainer;
@@ -24,8 +27,12 @@ pub const CHECKPOINT: &str = "checkpoint.bin";
 /// Adam's epsilon in the paper (PyTorch's and chapter 5's default is 1e-8).
 pub const ADAM_EPS: f32 = 1e-4;
 
+/// The initialisation, and the data set, of every run of this chapter.
+const INIT: &str = "glorot";
+const DATASET: &str = "mnist";
+
 /// Everything that defines a training run, and so must match for a resume.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunSpec {
     pub shape: VaeShape,
     pub schedule: Schedule,
@@ -39,37 +46,81 @@ pub struct RunSpec {
 }
 
 // ANCHOR: settings
-/// The settings that fix a model's architecture: an evaluation checks them by name.
-pub fn architecture(s: VaeShape) -> Vec<(String, String)> {
-    [
-        ("input", s.input.to_string()),
-        ("hidden", s.hidden.to_string()),
-        ("latent", s.latent.to_string()),
-        ("depth", s.depth.to_string()),
-        ("activation", s.activation.to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
-}
-
 /// The settings a checkpoint records, and a resume checks by name: the architecture, then
-/// how it was trained.
-pub fn settings(spec: &RunSpec) -> Vec<(String, String)> {
-    let how = [
-        ("init", "glorot".to_string()),
-        ("schedule", spec.schedule.to_string()),
-        ("k", spec.k.to_string()),
-        ("batch_size", spec.batch_size.to_string()),
-        ("adam_eps", ADAM_EPS.to_string()),
-        ("seed", spec.seed.to_string()),
-        ("dataset", "mnist".to_string()),
-        ("binarize", spec.binarize.to_string()),
-        ("limit", format!("{:?}", spec.limit)),
-        ("threads", spec.threads.to_string()),
-    ];
-    let how = how.into_iter().map(|(k, v)| (k.to_string(), v));
-    architecture(spec.shape).into_iter().chain(how).collect()
+/// how it was trained. (The learning rate is not among them: the schedule sets it.)
+impl CheckpointSettings for RunSpec {
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let s = self.shape;
+        vec![
+            ("input", s.input.to_string()),
+            ("hidden", s.hidden.to_string()),
+            ("latent", s.latent.to_string()),
+            ("depth", s.depth.to_string()),
+            ("activation", s.activation.to_string()),
+            ("init", INIT.to_string()),
+            ("schedule", self.schedule.to_string()),
+            ("k", self.k.to_string()),
+            ("batch_size", self.batch_size.to_string()),
+            ("adam_eps", ADAM_EPS.to_string()),
+            ("seed", self.seed.to_string()),
+            ("dataset", DATASET.to_string()),
+            ("binarize", self.binarize.to_string()),
+            ("limit", format!("{:?}", self.limit)),
+            ("threads", self.threads.to_string()),
+        ]
+    }
+
+    fn parse(pairs: &[(String, String)], name: &dyn fmt::Display) -> Result<RunSpec> {
+        let get = |key: &str| -> Result<&str> {
+            pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+                .with_context(|| format!("{name}: has no {key} setting"))
+        };
+        fn parsed<T: FromStr>(value: &str, key: &str, name: &dyn fmt::Display) -> Result<T> {
+            value
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{name}: bad {key} setting {value:?}"))
+        }
+        let value = |key: &str| -> Result<usize> { parsed(get(key)?, key, name) };
+        for (key, fixed) in [
+            ("init", INIT.to_string()),
+            ("adam_eps", ADAM_EPS.to_string()),
+            ("dataset", DATASET.to_string()),
+        ] {
+            let saved = get(key)?;
+            ensure!(
+                saved == fixed,
+                "{name}: made with {key}={saved}; this chapter trains with {key}={fixed}"
+            );
+        }
+        let limit = match get("limit")? {
+            "None" => None,
+            some => Some(
+                some.strip_prefix("Some(")
+                    .and_then(|s| s.strip_suffix(')'))
+                    .and_then(|s| s.parse().ok())
+                    .with_context(|| format!("{name}: bad limit setting {some:?}"))?,
+            ),
+        };
+        Ok(RunSpec {
+            shape: VaeShape {
+                input: value("input")?,
+                hidden: value("hidden")?,
+                latent: value("latent")?,
+                depth: value("depth")?,
+                activation: parsed(get("activation")?, "activation", name)?,
+            },
+            schedule: parsed(get("schedule")?, "schedule", name)?,
+            k: value("k")?,
+            batch_size: value("batch_size")?,
+            seed: parsed(get("seed")?, "seed", name)?,
+            binarize: parsed(get("binarize")?, "binarize", name)?,
+            limit,
+            threads: value("threads")?,
+        })
+    }
 }
 // ANCHOR_END: settings
 
@@ -115,18 +166,18 @@ pub fn train(
         command,
     } = *session;
     let mut trainer = trainer(spec, data);
-    let settings = settings(spec);
     let checkpoint_path = out.join(CHECKPOINT);
     let progress_path = out.join(PROGRESS);
     let (mut done, mut rows) = (0, Vec::new());
     if resume {
-        let checkpoint = Checkpoint::load(&checkpoint_path).with_context(|| {
-            format!(
-                "--resume needs the checkpoint of an earlier run in {}",
-                out.display()
-            )
-        })?;
-        checkpoint.check_settings(&settings, &checkpoint_path)?;
+        let checkpoint: Checkpoint<RunSpec> =
+            Checkpoint::load(&checkpoint_path).with_context(|| {
+                format!(
+                    "--resume needs the checkpoint of an earlier run in {}",
+                    out.display()
+                )
+            })?;
+        check_same(spec, &checkpoint.settings, &[], &checkpoint_path)?;
         trainer.restore(&checkpoint, &checkpoint_path)?;
         done = checkpoint.epoch;
         rows = progress::earlier(&progress_path, done)?;
@@ -189,9 +240,7 @@ pub fn train(
         progress::save(&rows, &progress_path)?;
         // The checkpoint goes last: when it says pass N, progress.csv holds pass N.
         if last_of_stage || pass % checkpoint_every == 0 || pass == stop {
-            trainer
-                .checkpoint(pass, settings.clone())
-                .save(&checkpoint_path)?;
+            trainer.checkpoint(pass, *spec).save(&checkpoint_path)?;
         }
     }
     Ok((trainer, stop.max(done)))

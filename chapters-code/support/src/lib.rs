@@ -1,0 +1,11 @@
+//! What no chapter teaches but every chapter needs.
+//!
+//! [`plot`] draws charts as PNG files; [`atomic`] writes files whole or not at all; [`paths`]
+//! finds the workspace and each chapter's default output folder; [`seeds`] gives every random
+//! choice its own reproducible stream; [`summary`] reports a mean with its standard error.
+
+pub mod atomic;
+pub mod paths;
+pub mod plot;
+pub mod seeds;
+pub mod summary;
