@@ -7,6 +7,16 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::scalar::Real;
 
+/// How a new layer's weights are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Init {
+    /// [`Dense::new`]: PyTorch's default, chapter 4's choice.
+    #[default]
+    FanIn,
+    /// [`Dense::glorot`]: Burda et al.'s choice, chapter 7's.
+    Glorot,
+}
+
 /// Weights of shape `(inputs, outputs)` and one bias per output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dense<F> {
@@ -31,6 +41,30 @@ where
         Dense { weight, bias }
     }
     // ANCHOR_END: init
+
+    // ANCHOR: glorot
+    /// Glorot & Bengio's (2010) uniform initialisation: weights from `[-c, c]` with
+    /// `c = sqrt(6 / (inputs + outputs))`, a variance of `2 / (inputs + outputs)` that balances
+    /// the scale of the activations going forward and of the gradients going back; biases 0.
+    pub fn glorot(inputs: usize, outputs: usize, rng: &mut impl Rng) -> Self {
+        let bound = (6.0 / (inputs + outputs) as f64).sqrt();
+        let weight = Array2::from_shape_simple_fn((inputs, outputs), || {
+            F::of(rng.random_range(-bound..bound))
+        });
+        Dense {
+            weight,
+            bias: Array1::zeros(outputs),
+        }
+    }
+    // ANCHOR_END: glorot
+
+    /// A layer initialised the way `init` says.
+    pub fn with_init(inputs: usize, outputs: usize, init: Init, rng: &mut impl Rng) -> Self {
+        match init {
+            Init::FanIn => Dense::new(inputs, outputs, rng),
+            Init::Glorot => Dense::glorot(inputs, outputs, rng),
+        }
+    }
 
     /// A layer of zeros: the shape of this layer's gradient.
     pub fn zeros(inputs: usize, outputs: usize) -> Self {
@@ -111,6 +145,17 @@ mod tests {
         assert!(a.weight.iter().chain(&a.bias).all(|w| w.abs() <= 0.1));
         // Not all the same: the units start different.
         assert!(a.weight.std(0.0) > 0.05);
+    }
+
+    #[test]
+    fn glorot_bounds_the_weights_and_zeroes_the_biases() {
+        let a = Dense::<f64>::glorot(784, 200, &mut StdRng::seed_from_u64(3));
+        let c = (6.0f64 / 984.0).sqrt();
+        assert!(a.weight.iter().all(|w| w.abs() <= c));
+        assert!(a.bias.iter().all(|&b| b == 0.0));
+        // A uniform on [-c, c] has variance c^2 / 3 = 2 / (784 + 200).
+        let var = a.weight.mapv(|w| w * w).mean().unwrap();
+        assert!((var / (2.0 / 984.0) - 1.0).abs() < 0.02, "{var}");
     }
 
     #[test]

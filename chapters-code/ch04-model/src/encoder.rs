@@ -1,22 +1,27 @@
-//! The encoder, `q(z | x)`: one hidden ReLU layer, then two heads that give the mean `mu` and
-//! the log-variance `logvar` of a diagonal Gaussian over the latent code.
+//! The encoder, `q(z | x)`: hidden layers (one ReLU layer in chapter 4's network), then two
+//! heads that give the mean `mu` and the log-variance `logvar` of a diagonal Gaussian over the
+//! latent code.
 
-use ndarray::{ArrayRef2, linalg::general_mat_mul};
+use ndarray::{Array2, ArrayRef2, linalg::general_mat_mul};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::activation::{relu, relu_backward};
-use crate::dense::Dense;
+use crate::activation::Activation;
+use crate::dense::{Dense, Init};
 use crate::input::Input;
 use crate::scalar::Real;
 use crate::shape::VaeShape;
+use crate::stack;
+use crate::workspace::{rows, rows_mut};
 
-/// `x -> h = relu(x W1 + b1) -> (mu = h Wmu + bmu, logvar = h Wlv + blv)`.
+/// `x -> h = act(x W1 + b1) (-> more hidden layers) -> (mu = h Wmu + bmu, logvar = h Wlv + blv)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Encoder<F> {
-    pub hidden: Dense<F>,
+    /// The hidden layers, first to last: `input -> hidden`, then `hidden -> hidden`.
+    pub hidden: Vec<Dense<F>>,
     pub mu: Dense<F>,
     pub logvar: Dense<F>,
+    pub activation: Activation,
 }
 
 impl<F: Real> Encoder<F>
@@ -24,58 +29,80 @@ where
     StandardNormal: Distribution<F>,
 {
     pub fn new(shape: VaeShape, rng: &mut impl Rng) -> Self {
+        Encoder::with_init(shape, Init::FanIn, rng)
+    }
+
+    /// Layers drawn the way `init` says, in a fixed order: hidden layers, mu head, logvar head.
+    pub fn with_init(shape: VaeShape, init: Init, rng: &mut impl Rng) -> Self {
+        let hidden = stack::widths(shape.input, shape.hidden, shape.depth)
+            .map(|(i, o)| Dense::with_init(i, o, init, rng))
+            .collect();
         Encoder {
-            hidden: Dense::new(shape.input, shape.hidden, rng),
-            mu: Dense::new(shape.hidden, shape.latent, rng),
-            logvar: Dense::new(shape.hidden, shape.latent, rng),
+            hidden,
+            mu: Dense::with_init(shape.hidden, shape.latent, init, rng),
+            logvar: Dense::with_init(shape.hidden, shape.latent, init, rng),
+            activation: shape.activation,
         }
     }
 
     pub fn zeros(shape: VaeShape) -> Self {
         Encoder {
-            hidden: Dense::zeros(shape.input, shape.hidden),
+            hidden: stack::widths(shape.input, shape.hidden, shape.depth)
+                .map(|(i, o)| Dense::zeros(i, o))
+                .collect(),
             mu: Dense::zeros(shape.hidden, shape.latent),
             logvar: Dense::zeros(shape.hidden, shape.latent),
+            activation: shape.activation,
         }
     }
 
     // ANCHOR: forward
-    /// Writes the hidden layer `h`, then `mu` and `logvar`, for the batch `x` (a matrix, or
-    /// any [`Input`]: chapter 5's skips its zero pixels).
+    /// Writes the hidden layers into the first rows of the buffers `h` (one per hidden layer),
+    /// then `mu` and `logvar`, for the batch `x` (a matrix, or any [`Input`]: chapter 5's
+    /// skips its zero pixels).
     pub fn forward(
         &self,
         x: &(impl Input<F> + ?Sized),
-        h: &mut ArrayRef2<F>,
+        h: &mut [Array2<F>],
         mu: &mut ArrayRef2<F>,
         logvar: &mut ArrayRef2<F>,
     ) {
-        x.first_layer(&self.hidden, h);
-        relu(h);
-        self.mu.forward(h, mu);
-        self.logvar.forward(h, logvar);
+        let last = &stack::forward(&self.hidden, self.activation, x, h);
+        self.mu.forward(last, mu);
+        self.logvar.forward(last, logvar);
     }
     // ANCHOR_END: forward
 
     // ANCHOR: backward
-    /// From dL/dmu and dL/dlogvar, the gradients of all three layers, into `grad`. `h` is the
-    /// forward pass's hidden layer; `dh` is scratch space of the same shape. Both heads read
-    /// `h`, so its gradient is the sum of what flows back through each. On return, `dh` holds
-    /// the gradient with respect to the hidden layer's input `x W1 + b1` (before the ReLU).
+    /// From dL/dmu and dL/dlogvar, the gradients of all the layers, into `grad`. `h` holds the
+    /// forward pass's hidden layers; `dh` is scratch space of the same shapes. Both heads read
+    /// the last hidden layer, so its gradient is the sum of what flows back through each.
     #[allow(clippy::too_many_arguments)]
     pub fn backward(
         &self,
         x: &(impl Input<F> + ?Sized),
-        h: &ArrayRef2<F>,
+        h: &[Array2<F>],
         dmu: &ArrayRef2<F>,
         dlogvar: &ArrayRef2<F>,
-        dh: &mut ArrayRef2<F>,
+        dh: &mut [Array2<F>],
         grad: &mut Encoder<F>,
     ) {
-        self.mu.backward(h, dmu, &mut grad.mu, Some(dh));
-        self.logvar.backward(h, dlogvar, &mut grad.logvar, None);
-        general_mat_mul(F::one(), dlogvar, &self.logvar.weight.t(), F::one(), dh);
-        relu_backward(h, dh);
-        x.first_layer_gradient(&self.hidden, dh, &mut grad.hidden);
+        let n = x.values().nrows();
+        let top = h.len() - 1;
+        let last = &rows(&h[top], n);
+        let d_last = &mut rows_mut(&mut dh[top], n);
+        self.mu.backward(last, dmu, &mut grad.mu, Some(d_last));
+        self.logvar.backward(last, dlogvar, &mut grad.logvar, None);
+        general_mat_mul(F::one(), dlogvar, &self.logvar.weight.t(), F::one(), d_last);
+        stack::backward(
+            &self.hidden,
+            self.activation,
+            x,
+            h,
+            dh,
+            &mut grad.hidden,
+            None,
+        );
     }
     // ANCHOR_END: backward
 }

@@ -83,14 +83,8 @@ pub fn backward_with<F: Real>(
             single_draw_kl_backward(&rows(z, n), &rows(eps, n), logvar, beta, d_mu, d_logvar)
         }
     }
-    vae.encoder.backward(
-        x,
-        &rows(h_enc, n),
-        d_mu,
-        d_logvar,
-        &mut rows_mut(d_h_enc, n),
-        &mut grad.encoder,
-    );
+    vae.encoder
+        .backward(x, h_enc, d_mu, d_logvar, d_h_enc, &mut grad.encoder);
 }
 
 /// The mean and the spread of the encoder's gradient over `draws` draws of the noise.
@@ -221,9 +215,9 @@ where
     let d_z = &mut rows_mut(d_z, n);
     vae.decoder.backward(
         &rows(z, n),
-        &rows(h_dec, n),
+        h_dec,
         d_logits,
-        &mut rows_mut(d_h_dec, n),
+        d_h_dec,
         d_z,
         &mut grad.decoder,
     );
@@ -238,14 +232,8 @@ where
         d_logvar,
     );
     kl_standard_normal_backward(mu, logvar, beta, d_mu, d_logvar);
-    vae.encoder.backward(
-        x,
-        &rows(h_enc, n),
-        d_mu,
-        d_logvar,
-        &mut rows_mut(d_h_enc, n),
-        &mut grad.encoder,
-    );
+    vae.encoder
+        .backward(x, h_enc, d_mu, d_logvar, d_h_enc, &mut grad.encoder);
     let loss = crate::vae::Loss {
         reconstruction,
         kl: ch02_elbo::kl::kl_standard_normal(mu, logvar),

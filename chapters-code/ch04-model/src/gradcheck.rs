@@ -16,20 +16,6 @@ use crate::workspace::Workspace;
 /// the full network's loss of order 1e3. `h = 1e-5` balances the two for losses of order 1.
 pub const STEP: f64 = 1e-5;
 
-/// The names of the tensors [`Vae::parameters`] returns, in its order.
-pub const TENSOR_NAMES: [&str; 10] = [
-    "encoder.hidden.weight",
-    "encoder.hidden.bias",
-    "encoder.mu.weight",
-    "encoder.mu.bias",
-    "encoder.logvar.weight",
-    "encoder.logvar.bias",
-    "decoder.hidden.weight",
-    "decoder.hidden.bias",
-    "decoder.output.weight",
-    "decoder.output.bias",
-];
-
 // ANCHOR: relative_error
 /// How far a backward-pass derivative `analytic` is from its finite-difference estimate
 /// `numeric`, relative to the larger of the two: `|a - n| / max(|a|, |n|)`, and 0 when both
@@ -91,7 +77,7 @@ pub fn analytic_gradient(
 /// What the check found in one parameter tensor.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TensorCheck {
-    pub name: &'static str,
+    pub name: String,
     /// Entries in the tensor.
     pub len: usize,
     /// Entries compared with finite differences.
@@ -120,6 +106,7 @@ pub fn check_gradient(
         Some((k, rng)) => (Some(k), Some(rng)),
         None => (None, None),
     };
+    let names = vae.tensor_names();
     let mut report = Vec::new();
     for (t, tensor) in analytic.iter().enumerate() {
         let entries: Vec<usize> = match (per_tensor, rng.as_deref_mut()) {
@@ -127,7 +114,7 @@ pub fn check_gradient(
             _ => (0..tensor.len()).collect(),
         };
         let mut check = TensorCheck {
-            name: TENSOR_NAMES[t],
+            name: names[t].clone(),
             len: tensor.len(),
             checked: entries.len(),
             max_relative_error: 0.0,
@@ -170,11 +157,7 @@ mod tests {
     use super::*;
     use crate::shape::VaeShape;
 
-    const SHAPE: VaeShape = VaeShape {
-        input: 6,
-        hidden: 5,
-        latent: 2,
-    };
+    const SHAPE: VaeShape = VaeShape::one_hidden_relu(6, 5, 2);
 
     fn setup() -> (Vae<f64>, Array2<f64>, Vec<Vec<f64>>) {
         let mut rng = StdRng::seed_from_u64(4);

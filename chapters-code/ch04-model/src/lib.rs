@@ -1,7 +1,7 @@
 //! Chapter 4: the VAE itself, with every gradient written by hand.
 //!
-//! A [`dense::Dense`] layer and [`activation`]s build the [`encoder`], which reads an
-//! [`input`] batch, and the [`decoder`];
+//! [`dense::Dense`] layers and [`activation`]s, stacked ([`stack`]), build the [`encoder`],
+//! which reads an [`input`] batch, and the [`decoder`];
 //! [`bernoulli`] scores pixels from logits, stably; [`vae`] joins them with chapter 3's
 //! reparameterized sample and chapter 2's KL into the negative ELBO and its backward pass.
 //! [`workspace`] holds every intermediate matrix, so a training step allocates nothing;
@@ -17,5 +17,6 @@ pub mod gradcheck;
 pub mod input;
 pub mod scalar;
 pub mod shape;
+pub mod stack;
 pub mod vae;
 pub mod workspace;

@@ -49,11 +49,7 @@ struct Args {
 }
 
 /// The small network whose every gradient entry is checked.
-const SMALL: VaeShape = VaeShape {
-    input: 12,
-    hidden: 8,
-    latent: 3,
-};
+const SMALL: VaeShape = VaeShape::one_hidden_relu(12, 8, 3);
 const SMALL_BATCH: usize = 5;
 /// The batch of the sampled check on the full-size network.
 const FULL_CHECK_BATCH: usize = 4;
@@ -69,11 +65,7 @@ fn main() -> Result<()> {
             bail!("{name} must be at least 1");
         }
     }
-    let shape = VaeShape {
-        input: VaeShape::MNIST.input,
-        hidden: args.hidden,
-        latent: args.latent_dim,
-    };
+    let shape = VaeShape::one_hidden_relu(VaeShape::MNIST.input, args.hidden, args.latent_dim);
     let start = Instant::now();
     forward_and_backward(shape, args.batch_size, args.seed);
 
@@ -186,7 +178,7 @@ fn forward_and_backward(shape: VaeShape, n: usize, seed: u64) {
         "d_mu W_mu^T + d_logvar W_lv^T, zero where h_enc = 0",
     );
     println!("  parameter gradients:");
-    for (name, g) in gradcheck::TENSOR_NAMES.iter().zip(grad.parameters()) {
+    for (name, g) in grad.tensor_names().iter().zip(grad.parameters()) {
         let norm = g.iter().map(|v| v * v).sum::<f32>().sqrt();
         println!("    {name:<22} {:>10} entries   norm {norm:>9.3}", g.len());
     }

@@ -11,7 +11,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::bernoulli::{bce_grad, probabilities};
 use crate::decoder::Decoder;
-use crate::dense::Dense;
+use crate::dense::{Dense, Init};
 use crate::encoder::Encoder;
 use crate::input::Input;
 use crate::scalar::Real;
@@ -61,9 +61,14 @@ where
 {
     /// A VAE with freshly initialised weights (see [`Dense::new`]), drawn from `rng`.
     pub fn new(shape: VaeShape, rng: &mut impl Rng) -> Self {
+        Vae::with_init(shape, Init::FanIn, rng)
+    }
+
+    /// A VAE whose layers are drawn the way `init` says, encoder first.
+    pub fn with_init(shape: VaeShape, init: Init, rng: &mut impl Rng) -> Self {
         Vae {
-            encoder: Encoder::new(shape, rng),
-            decoder: Decoder::new(shape, rng),
+            encoder: Encoder::with_init(shape, init, rng),
+            decoder: Decoder::with_init(shape, init, rng),
         }
     }
 
@@ -77,27 +82,54 @@ where
 
     pub fn shape(&self) -> VaeShape {
         VaeShape {
-            input: self.encoder.hidden.inputs(),
-            hidden: self.encoder.hidden.outputs(),
+            input: self.encoder.hidden[0].inputs(),
+            hidden: self.encoder.mu.inputs(),
             latent: self.encoder.mu.outputs(),
+            depth: self.encoder.hidden.len(),
+            activation: self.encoder.activation,
         }
     }
 
-    /// The five dense layers, in a fixed order (encoder, then decoder).
-    pub fn layers(&self) -> [&Dense<F>; 5] {
+    /// The dense layers, in a fixed order: the encoder's hidden layers, its mu and logvar
+    /// heads, the decoder's hidden layers, its output layer (five in chapter 4's network).
+    pub fn layers(&self) -> Vec<&Dense<F>> {
         let (e, d) = (&self.encoder, &self.decoder);
-        [&e.hidden, &e.mu, &e.logvar, &d.hidden, &d.output]
+        e.hidden
+            .iter()
+            .chain([&e.mu, &e.logvar])
+            .chain(&d.hidden)
+            .chain([&d.output])
+            .collect()
     }
 
-    pub fn layers_mut(&mut self) -> [&mut Dense<F>; 5] {
+    pub fn layers_mut(&mut self) -> Vec<&mut Dense<F>> {
         let (e, d) = (&mut self.encoder, &mut self.decoder);
-        [
-            &mut e.hidden,
-            &mut e.mu,
-            &mut e.logvar,
-            &mut d.hidden,
-            &mut d.output,
-        ]
+        e.hidden
+            .iter_mut()
+            .chain([&mut e.mu, &mut e.logvar])
+            .chain(&mut d.hidden)
+            .chain([&mut d.output])
+            .collect()
+    }
+
+    /// The name of each tensor of [`Vae::parameters`], in its order, such as
+    /// `encoder.hidden.weight` or `decoder.output.bias`; with several hidden layers, they are
+    /// numbered from 0: `encoder.hidden.1.weight`.
+    pub fn tensor_names(&self) -> Vec<String> {
+        let hidden = |net: &str, depth: usize| -> Vec<String> {
+            match depth {
+                1 => vec![format!("{net}.hidden")],
+                _ => (0..depth).map(|l| format!("{net}.hidden.{l}")).collect(),
+            }
+        };
+        let layer_names = hidden("encoder", self.encoder.hidden.len())
+            .into_iter()
+            .chain(["encoder.mu".to_string(), "encoder.logvar".to_string()])
+            .chain(hidden("decoder", self.decoder.hidden.len()))
+            .chain(["decoder.output".to_string()]);
+        layer_names
+            .flat_map(|l| [format!("{l}.weight"), format!("{l}.bias")])
+            .collect()
     }
 
     /// Every parameter tensor as a flat slice, weight then bias for each layer of
@@ -128,8 +160,7 @@ where
             &mut rows_mut(&mut ws.mu, n),
             &mut rows_mut(&mut ws.logvar, n),
         );
-        self.encoder
-            .forward(x, &mut rows_mut(&mut ws.h_enc, n), mu, logvar);
+        self.encoder.forward(x, &mut ws.h_enc, mu, logvar);
         let eps = &mut rows_mut(&mut ws.eps, n);
         match latent {
             Latent::Sample(rng) => draw_standard_normal(rng, eps),
@@ -137,11 +168,8 @@ where
         }
         let z = &mut rows_mut(&mut ws.z, n);
         reparameterize(mu, logvar, eps, z);
-        self.decoder.forward(
-            z,
-            &mut rows_mut(&mut ws.h_dec, n),
-            &mut rows_mut(&mut ws.logits, n),
-        );
+        self.decoder
+            .forward(z, &mut ws.h_dec, &mut rows_mut(&mut ws.logits, n));
     }
     // ANCHOR_END: forward
 
@@ -179,9 +207,9 @@ where
         let d_z = &mut rows_mut(d_z, n);
         self.decoder.backward(
             &rows(z, n),
-            &rows(h_dec, n),
+            h_dec,
             d_logits,
-            &mut rows_mut(d_h_dec, n),
+            d_h_dec,
             d_z,
             &mut grad.decoder,
         );
@@ -190,14 +218,8 @@ where
         d_logvar.fill(F::zero());
         reparameterize_backward(d_z, logvar, &rows(eps, n), d_mu, d_logvar);
         kl_standard_normal_backward(mu, logvar, beta, d_mu, d_logvar);
-        self.encoder.backward(
-            x,
-            &rows(h_enc, n),
-            d_mu,
-            d_logvar,
-            &mut rows_mut(d_h_enc, n),
-            &mut grad.encoder,
-        );
+        self.encoder
+            .backward(x, h_enc, d_mu, d_logvar, d_h_enc, &mut grad.encoder);
         reconstruction.map(|reconstruction| Loss {
             reconstruction,
             kl: kl_standard_normal(mu, logvar),
@@ -237,8 +259,7 @@ where
     ) {
         let n = x.nrows();
         assert!(n <= ws.capacity(), "batch of {n} exceeds the workspace");
-        self.encoder
-            .forward(x, &mut rows_mut(&mut ws.h_enc, n), mu, logvar);
+        self.encoder.forward(x, &mut ws.h_enc, mu, logvar);
     }
 
     /// Decodes the latent codes `z` (one per row) into pixel probabilities `probs`, using the
@@ -246,8 +267,7 @@ where
     pub fn decode(&self, z: &ArrayRef2<F>, ws: &mut Workspace<F>, probs: &mut ArrayRef2<F>) {
         let n = z.nrows();
         let logits = &mut rows_mut(&mut ws.logits, n);
-        self.decoder
-            .forward(z, &mut rows_mut(&mut ws.h_dec, n), logits);
+        self.decoder.forward(z, &mut ws.h_dec, logits);
         probabilities(logits, probs);
     }
 }

@@ -8,43 +8,49 @@ use crate::scalar::Real;
 use crate::shape::VaeShape;
 
 /// The activations the backward pass needs, and scratch space for the gradients flowing
-/// back. Names follow the page: `h_enc` is the encoder's hidden layer, `d_...` a gradient.
+/// back. Names follow the page: `h_enc` holds the encoder's hidden layers (one buffer per
+/// layer), `d_...` a gradient.
 #[derive(Debug, Clone)]
 pub struct Workspace<F> {
-    pub h_enc: Array2<F>,
+    pub h_enc: Vec<Array2<F>>,
     pub mu: Array2<F>,
     pub logvar: Array2<F>,
     pub eps: Array2<F>,
     pub z: Array2<F>,
-    pub h_dec: Array2<F>,
+    pub h_dec: Vec<Array2<F>>,
     pub logits: Array2<F>,
     pub d_logits: Array2<F>,
-    pub d_h_dec: Array2<F>,
+    pub d_h_dec: Vec<Array2<F>>,
     pub d_z: Array2<F>,
     pub d_mu: Array2<F>,
     pub d_logvar: Array2<F>,
-    pub d_h_enc: Array2<F>,
+    pub d_h_enc: Vec<Array2<F>>,
 }
 
 impl<F: Real> Workspace<F> {
     /// Buffers for batches of up to `capacity` examples of a network of the given shape.
     pub fn new(shape: VaeShape, capacity: usize) -> Self {
         let m = |cols| Array2::zeros((capacity, cols));
-        let (d, h, l) = (shape.input, shape.hidden, shape.latent);
+        let layers = || {
+            (0..shape.depth)
+                .map(|_| m(shape.hidden))
+                .collect::<Vec<_>>()
+        };
+        let (d, l) = (shape.input, shape.latent);
         Workspace {
-            h_enc: m(h),
+            h_enc: layers(),
             mu: m(l),
             logvar: m(l),
             eps: m(l),
             z: m(l),
-            h_dec: m(h),
+            h_dec: layers(),
             logits: m(d),
             d_logits: m(d),
-            d_h_dec: m(h),
+            d_h_dec: layers(),
             d_z: m(l),
             d_mu: m(l),
             d_logvar: m(l),
-            d_h_enc: m(h),
+            d_h_enc: layers(),
         }
     }
 
@@ -71,13 +77,14 @@ impl<F: Real> Workspace<F> {
             d_logvar,
             d_h_enc,
         } = self;
-        [
-            h_enc, mu, logvar, eps, z, h_dec, logits, d_logits, d_h_dec, d_z, d_mu, d_logvar,
-            d_h_enc,
-        ]
-        .iter()
-        .map(|a| a.len())
-        .sum()
+        let layers = [h_enc, h_dec, d_h_dec, d_h_enc];
+        let single = [mu, logvar, eps, z, logits, d_logits, d_z, d_mu, d_logvar];
+        layers
+            .iter()
+            .flat_map(|l| l.iter())
+            .chain(single)
+            .map(|a| a.len())
+            .sum()
     }
 }
 

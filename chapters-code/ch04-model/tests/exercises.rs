@@ -23,11 +23,7 @@ fn exercise_1_parameter_counts() {
 
 #[test]
 fn exercise_2_zero_weights_only_train_the_output_bias() {
-    let shape = VaeShape {
-        input: 10,
-        hidden: 6,
-        latent: 3,
-    };
+    let shape = VaeShape::one_hidden_relu(10, 6, 3);
     let vae = Vae::<f64>::zeros(shape);
     let mut rng = StdRng::seed_from_u64(31);
     let x = Array2::from_shape_simple_fn((4, shape.input), || rng.random::<f64>());

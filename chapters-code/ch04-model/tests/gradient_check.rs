@@ -1,6 +1,9 @@
 //! The hand-written backward pass against central finite differences, for every parameter
-//! of a small VAE, in f64.
+//! of a small VAE, in f64: chapter 4's network (one hidden ReLU layer on each side) and deeper
+//! ones with tanh or ReLU (chapter 7's kind).
 
+use ch04_model::activation::Activation;
+use ch04_model::dense::Init;
 use ch04_model::shape::VaeShape;
 use ch04_model::vae::{Latent, Vae};
 use ch04_model::workspace::Workspace;
@@ -8,11 +11,7 @@ use ndarray::Array2;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-const SHAPE: VaeShape = VaeShape {
-    input: 7,
-    hidden: 6,
-    latent: 3,
-};
+const SHAPE: VaeShape = VaeShape::one_hidden_relu(7, 6, 3);
 const NOISE_SEED: u64 = 99;
 
 /// The summed loss `reconstruction + beta * KL` for fixed noise: reseeding draws the same eps.
@@ -27,11 +26,15 @@ fn loss(vae: &Vae<f64>, x: &Array2<f64>, beta: f64, ws: &mut Workspace<f64>) -> 
 }
 
 fn check(beta: f64, seed: u64) {
+    check_shape(SHAPE, Init::FanIn, beta, seed);
+}
+
+fn check_shape(shape: VaeShape, init: Init, beta: f64, seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
-    let vae = Vae::<f64>::new(SHAPE, &mut rng);
-    let x = Array2::from_shape_simple_fn((5, SHAPE.input), || rng.random::<f64>());
-    let mut ws = Workspace::new(SHAPE, 5);
-    let mut grad = Vae::zeros(SHAPE);
+    let vae = Vae::<f64>::with_init(shape, init, &mut rng);
+    let x = Array2::from_shape_simple_fn((5, shape.input), || rng.random::<f64>());
+    let mut ws = Workspace::new(shape, 5);
+    let mut grad = Vae::zeros(shape);
     vae.forward(
         &x,
         Latent::Sample(&mut StdRng::seed_from_u64(NOISE_SEED)),
@@ -76,4 +79,23 @@ fn every_parameter_gradient_matches_finite_differences() {
 fn the_kl_weight_enters_the_gradient() {
     check(0.25, 7);
     check(4.0, 8);
+}
+
+#[test]
+fn deeper_tanh_networks_match_finite_differences() {
+    // Chapter 7's kind of network: two (and three) hidden tanh layers a side, Glorot weights.
+    for (depth, seed) in [(2, 21), (3, 22)] {
+        let shape = VaeShape {
+            depth,
+            activation: Activation::Tanh,
+            ..SHAPE
+        };
+        check_shape(shape, Init::Glorot, 1.0, seed);
+    }
+}
+
+#[test]
+fn a_deeper_relu_network_matches_finite_differences() {
+    let shape = VaeShape { depth: 2, ..SHAPE };
+    check_shape(shape, Init::FanIn, 1.0, 23);
 }

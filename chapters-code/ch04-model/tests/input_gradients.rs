@@ -26,11 +26,7 @@ use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 
 const H: f64 = 1e-5;
-const SHAPE: VaeShape = VaeShape {
-    input: 7,
-    hidden: 6,
-    latent: 3,
-};
+const SHAPE: VaeShape = VaeShape::one_hidden_relu(7, 6, 3);
 const BATCH: usize = 5;
 
 fn normal(rows: usize, cols: usize, rng: &mut StdRng) -> Array2<f64> {
@@ -128,7 +124,7 @@ fn decoder_gradient_reaching_z_matches_finite_differences() {
     let z = normal(BATCH, SHAPE.latent, &mut rng);
     let x = uniform(BATCH, SHAPE.input, &mut rng);
     let logits_of = |z: &Array2<f64>| {
-        let mut h = Array2::zeros((BATCH, SHAPE.hidden));
+        let mut h = vec![Array2::zeros((BATCH, SHAPE.hidden))];
         let mut logits = Array2::zeros((BATCH, SHAPE.input));
         decoder.forward(z, &mut h, &mut logits);
         (h, logits)
@@ -136,7 +132,7 @@ fn decoder_gradient_reaching_z_matches_finite_differences() {
     let (h, logits) = logits_of(&z);
     let mut dlogits = Array2::zeros(logits.raw_dim());
     bce_grad(&logits, &x, &mut dlogits, false);
-    let mut dh = Array2::zeros(h.raw_dim());
+    let mut dh = vec![Array2::zeros(h[0].raw_dim())];
     let mut dz = Array2::zeros(z.raw_dim());
     let mut grad = Decoder::zeros(SHAPE);
     decoder.backward(&z, &h, &dlogits, &mut dh, &mut dz, &mut grad);
@@ -164,7 +160,7 @@ fn the_vae_gradient_reaching_z_matches_finite_differences() {
     let (vae, x, ws) = vae_after_backward(13, 1.0);
     // With eps fixed, the loss depends on z only through the decoder's reconstruction term.
     let numeric = numeric_gradient(&ws.z, |z| {
-        let mut h = Array2::zeros((BATCH, SHAPE.hidden));
+        let mut h = vec![Array2::zeros((BATCH, SHAPE.hidden))];
         let mut logits = Array2::zeros((BATCH, SHAPE.input));
         vae.decoder.forward(z, &mut h, &mut logits);
         bce_sum(&logits, &x)
@@ -181,7 +177,7 @@ fn gradients_reaching_mu_and_logvar_match_finite_differences() {
         let loss = |mu: &Array2<f64>, logvar: &Array2<f64>| {
             let mut z = Array2::zeros(mu.raw_dim());
             reparameterize(mu, logvar, &ws.eps, &mut z);
-            let mut h = Array2::zeros((BATCH, SHAPE.hidden));
+            let mut h = vec![Array2::zeros((BATCH, SHAPE.hidden))];
             let mut logits = Array2::zeros((BATCH, SHAPE.input));
             vae.decoder.forward(&z, &mut h, &mut logits);
             bce_sum(&logits, &x) + beta * kl_standard_normal(mu, logvar)
@@ -206,19 +202,19 @@ fn the_encoder_hidden_layer_gets_the_sum_of_both_heads() {
     let heads_loss = |mu: &Array2<f64>, lv: &Array2<f64>| {
         (mu * mu / 2.0 + &g_mu * mu).sum() + (lv.exp() / 2.0 + &g_lv * lv).sum()
     };
-    let mut h = Array2::zeros((BATCH, SHAPE.hidden));
+    let mut h = vec![Array2::zeros((BATCH, SHAPE.hidden))];
     let mut mu = Array2::zeros((BATCH, SHAPE.latent));
     let mut lv = Array2::zeros((BATCH, SHAPE.latent));
     encoder.forward(&x, &mut h, &mut mu, &mut lv);
     let dmu = &mu + &g_mu;
     let dlv = lv.exp() / 2.0 + &g_lv;
-    let mut dh = Array2::zeros(h.raw_dim());
+    let mut dh = vec![Array2::zeros(h[0].raw_dim())];
     let mut grad = Encoder::zeros(SHAPE);
     encoder.backward(&x, &h, &dmu, &dlv, &mut dh, &mut grad);
 
     // On return `dh` holds dL/da for the hidden pre-activation a = x W1 + b1.
     let mut a = Array2::zeros((BATCH, SHAPE.hidden));
-    encoder.hidden.forward(&x, &mut a);
+    encoder.hidden[0].forward(&x, &mut a);
     let numeric = numeric_gradient(&a, |a| {
         let mut h = a.clone();
         relu(&mut h);
@@ -230,21 +226,21 @@ fn the_encoder_hidden_layer_gets_the_sum_of_both_heads() {
         encoder.logvar.forward(&h, &mut lv);
         heads_loss(&mu, &lv)
     });
-    assert_close("encoder dL/da", &dh, &numeric);
+    assert_close("encoder dL/da", &dh[0], &numeric);
 
     // And the first layer's weights, which only get there through both heads.
-    let numeric_w1 = numeric_gradient(&encoder.hidden.weight, |w| {
+    let numeric_w1 = numeric_gradient(&encoder.hidden[0].weight, |w| {
         let mut probe = encoder.clone();
-        probe.hidden.weight.assign(w);
+        probe.hidden[0].weight.assign(w);
         let (mut h, mut mu, mut lv) = (
-            Array2::zeros((BATCH, SHAPE.hidden)),
+            vec![Array2::zeros((BATCH, SHAPE.hidden))],
             Array2::zeros((BATCH, SHAPE.latent)),
             Array2::zeros((BATCH, SHAPE.latent)),
         );
         probe.forward(&x, &mut h, &mut mu, &mut lv);
         heads_loss(&mu, &lv)
     });
-    assert_close("encoder dL/dW1", &grad.hidden.weight, &numeric_w1);
+    assert_close("encoder dL/dW1", &grad.hidden[0].weight, &numeric_w1);
 }
 
 #[test]

@@ -11,11 +11,7 @@ use ndarray::{Array1, Array2, Zip};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-const SHAPE: VaeShape = VaeShape {
-    input: 7,
-    hidden: 6,
-    latent: 3,
-};
+const SHAPE: VaeShape = VaeShape::one_hidden_relu(7, 6, 3);
 
 /// The backward pass with the KL weight `beta`, on fixed noise: returns the gradients that
 /// reached `mu` and `logvar`, and the loss.
@@ -91,11 +87,7 @@ fn tiny_data() -> Array2<f64> {
 
 #[test]
 fn with_the_mean_as_z_the_reconstruction_ignores_logvar() {
-    let shape = VaeShape {
-        input: 16,
-        hidden: 12,
-        latent: 3,
-    };
+    let shape = VaeShape::one_hidden_relu(16, 12, 3);
     let mut rng = StdRng::seed_from_u64(22);
     let vae = Vae::<f64>::new(shape, &mut rng);
     let x = tiny_data();
@@ -121,11 +113,7 @@ fn with_the_mean_as_z_the_reconstruction_ignores_logvar() {
 
 #[test]
 fn a_plain_autoencoder_learns_a_tiny_data_set() {
-    let shape = VaeShape {
-        input: 16,
-        hidden: 12,
-        latent: 3,
-    };
+    let shape = VaeShape::one_hidden_relu(16, 12, 3);
     let mut rng = StdRng::seed_from_u64(23);
     let mut vae = Vae::<f64>::new(shape, &mut rng);
     let x = tiny_data();

@@ -14,10 +14,41 @@ use ch04_model::shape::VaeShape;
 use sha2::{Digest, Sha256};
 use support::atomic::write_atomic;
 
+use crate::binarize::Binarize;
 use crate::data::Dataset;
 
 const MAGIC: &str = "vae-book checkpoint v2";
 const DIGEST_BYTES: usize = 32;
+
+/// What a checkpoint's header records about the run that made it, as `key=value` pairs: each
+/// chapter's runs have their own ([`Settings`] are chapter 5's).
+pub trait CheckpointSettings: Sized {
+    /// The settings as `key=value` pairs, in the header's order.
+    fn pairs(&self) -> Vec<(&'static str, String)>;
+
+    /// Reads the settings back from the header's pairs; errors name the file, `name`.
+    fn parse(pairs: &[(String, String)], name: &dyn fmt::Display) -> Result<Self>;
+}
+
+/// Fails, naming the first setting that differs, unless `ours` equal `saved` in every setting
+/// but those of `free` (which a resumed run may change).
+pub fn check_same<S: CheckpointSettings>(
+    ours: &S,
+    saved: &S,
+    free: &[&str],
+    path: &Path,
+) -> Result<()> {
+    for ((key, ours), (_, theirs)) in ours.pairs().into_iter().zip(saved.pairs()) {
+        if !free.contains(&key) && ours != theirs {
+            bail!(
+                "{}: made with {key}={theirs}, but this run has {key}={ours}; use the same \
+                 options to resume, or a fresh --out",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
 
 /// What a run was made with: what a resumed run must share with it, and what a later chapter
 /// needs to rebuild the model.
@@ -26,6 +57,8 @@ pub struct Settings {
     pub dataset: Dataset,
     /// Trained on the first N images only.
     pub limit: Option<usize>,
+    /// How the pixels were made binary, if at all (chapter 7).
+    pub binarize: Binarize,
     pub shape: VaeShape,
     pub batch_size: usize,
     /// May change on resume: lowering it is how to continue a run that diverged.
@@ -39,12 +72,12 @@ pub struct Settings {
     pub threads: usize,
 }
 
-impl Settings {
-    /// The settings as `key=value` pairs, in the header's order.
+impl CheckpointSettings for Settings {
     fn pairs(&self) -> Vec<(&'static str, String)> {
         vec![
             ("dataset", self.dataset.to_string()),
             ("limit", format!("{:?}", self.limit)),
+            ("binarize", self.binarize.to_string()),
             ("input", self.shape.input.to_string()),
             ("hidden", self.shape.hidden.to_string()),
             ("latent", self.shape.latent.to_string()),
@@ -87,11 +120,16 @@ impl Settings {
         Ok(Settings {
             dataset: parsed(get("dataset")?, "dataset", name)?,
             limit,
-            shape: VaeShape {
-                input: number("input")?,
-                hidden: number("hidden")?,
-                latent: number("latent")?,
+            // Checkpoints made before binarization existed hold grey pixels.
+            binarize: match pairs.iter().find(|(k, _)| k == "binarize") {
+                Some((_, v)) => parsed(v, "binarize", name)?,
+                None => Binarize::None,
             },
+            shape: VaeShape::one_hidden_relu(
+                number("input")?,
+                number("hidden")?,
+                number("latent")?,
+            ),
             batch_size: number("batch_size")?,
             lr: parsed(get("lr")?, "lr", name)?,
             beta: parsed(get("beta")?, "beta", name)?,
@@ -104,36 +142,29 @@ impl Settings {
             threads: number("threads")?,
         })
     }
+}
 
+impl Settings {
     /// Fails, naming the first setting that differs, unless a run with these settings may
     /// resume from a checkpoint made with `saved` (everything but the learning rate equal).
     pub fn check_resume(&self, saved: &Settings, path: &Path) -> Result<()> {
-        for ((key, ours), (_, theirs)) in self.pairs().into_iter().zip(saved.pairs()) {
-            if key != "lr" && ours != theirs {
-                bail!(
-                    "{}: made with {key}={theirs}, but this run has {key}={ours}; use the same \
-                     options to resume, or a fresh --out",
-                    path.display()
-                );
-            }
-        }
-        Ok(())
+        check_same(self, saved, &["lr"], path)
     }
 }
 
 /// Everything a resumed run needs: the settings, the model's parameters in a fixed order, and
 /// Adam's moments `adam_m`, `adam_v` for each of them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Checkpoint {
+pub struct Checkpoint<S = Settings> {
     pub epoch: usize,
     pub adam_t: u64,
-    pub settings: Settings,
+    pub settings: S,
     pub tensors: Vec<Vec<f32>>,
     pub adam_m: Vec<Vec<f32>>,
     pub adam_v: Vec<Vec<f32>>,
 }
 
-impl Checkpoint {
+impl<S: CheckpointSettings> Checkpoint<S> {
     pub fn to_bytes(&self) -> Vec<u8> {
         let settings: Vec<String> = [
             ("epoch", self.epoch.to_string()),
@@ -158,7 +189,7 @@ impl Checkpoint {
 
     /// Parses a checkpoint, refusing a file of another kind, a damaged or truncated one (its
     /// checksum), and one whose header does not describe its contents.
-    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Checkpoint> {
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Checkpoint<S>> {
         let name = path.display();
         ensure!(
             bytes.starts_with(format!("{MAGIC}\n").as_bytes()),
@@ -224,7 +255,7 @@ impl Checkpoint {
         Ok(Checkpoint {
             epoch: counter("epoch")? as usize,
             adam_t: counter("adam_t")?,
-            settings: Settings::parse(&pairs, &name)?,
+            settings: S::parse(&pairs, &name)?,
             tensors,
             adam_m,
             adam_v,
@@ -236,7 +267,7 @@ impl Checkpoint {
             .with_context(|| format!("cannot write {}", path.display()))
     }
 
-    pub fn load(path: &Path) -> Result<Checkpoint> {
+    pub fn load(path: &Path) -> Result<Checkpoint<S>> {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         Checkpoint::from_bytes(&bytes, path)
@@ -251,11 +282,8 @@ mod tests {
         Settings {
             dataset: Dataset::Mnist,
             limit: Some(100),
-            shape: VaeShape {
-                input: 3,
-                hidden: 1,
-                latent: 20,
-            },
+            binarize: Binarize::None,
+            shape: VaeShape::one_hidden_relu(3, 1, 20),
             batch_size: 128,
             lr: 1e-3,
             beta: 1.0,
@@ -279,7 +307,7 @@ mod tests {
     #[test]
     fn round_trips_bit_for_bit() {
         let c = example();
-        let back = Checkpoint::from_bytes(&c.to_bytes(), Path::new("c")).unwrap();
+        let back = Checkpoint::<Settings>::from_bytes(&c.to_bytes(), Path::new("c")).unwrap();
         assert_eq!(back, c);
         let none = Checkpoint {
             settings: Settings {
@@ -289,30 +317,31 @@ mod tests {
             ..example()
         };
         assert_eq!(
-            Checkpoint::from_bytes(&none.to_bytes(), Path::new("c")).unwrap(),
+            Checkpoint::<Settings>::from_bytes(&none.to_bytes(), Path::new("c")).unwrap(),
             none
         );
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("checkpoint.bin");
         c.save(&path).unwrap();
-        assert_eq!(Checkpoint::load(&path).unwrap(), c);
+        assert_eq!(Checkpoint::<Settings>::load(&path).unwrap(), c);
     }
 
     #[test]
     fn truncation_and_foreign_files_are_refused_by_name() {
         let bytes = example().to_bytes();
-        let err = Checkpoint::from_bytes(&bytes[..bytes.len() - 1], Path::new("ck.bin"))
-            .unwrap_err()
-            .to_string();
+        let err =
+            Checkpoint::<Settings>::from_bytes(&bytes[..bytes.len() - 1], Path::new("ck.bin"))
+                .unwrap_err()
+                .to_string();
         assert!(err.contains("ck.bin") && err.contains("truncated"), "{err}");
-        let err = Checkpoint::from_bytes(b"\x89PNG\r\n", Path::new("x.png"))
+        let err = Checkpoint::<Settings>::from_bytes(b"\x89PNG\r\n", Path::new("x.png"))
             .unwrap_err()
             .to_string();
         assert!(
             err.contains("x.png") && err.contains("not a checkpoint"),
             "{err}"
         );
-        assert!(Checkpoint::from_bytes(b"", Path::new("e")).is_err());
+        assert!(Checkpoint::<Settings>::from_bytes(b"", Path::new("e")).is_err());
     }
 
     #[test]
@@ -322,7 +351,7 @@ mod tests {
         for i in MAGIC.len() + 1..bytes.len() {
             let mut damaged = bytes.clone();
             damaged[i] ^= 0x10;
-            let err = Checkpoint::from_bytes(&damaged, Path::new("ck.bin"))
+            let err = Checkpoint::<Settings>::from_bytes(&damaged, Path::new("ck.bin"))
                 .expect_err("a damaged checkpoint must be refused")
                 .to_string();
             assert!(err.contains("ck.bin") && err.contains("damaged"), "{err}");

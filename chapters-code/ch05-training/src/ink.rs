@@ -276,6 +276,20 @@ impl InkedBatch {
         let n = indices.len();
         gather(images, indices, rows_mut(&mut self.pixels, n));
         self.count = n;
+        self.list_ink();
+    }
+
+    /// Copies in rows the caller has prepared (binarized, repeated) and lists where their ink
+    /// is.
+    pub fn index(&mut self, x: ArrayView2<f32>) {
+        let n = x.nrows();
+        rows_mut(&mut self.pixels, n).assign(&x);
+        self.count = n;
+        self.list_ink();
+    }
+
+    fn list_ink(&mut self) {
+        let n = self.count;
         let d = self.pixels.ncols();
         let x = &self.pixels.as_slice().expect("an owned standard matrix")[..n * d];
         self.by_image.list_rows(x, d);

@@ -9,6 +9,7 @@ use ch04_model::shape::VaeShape;
 use image::GrayImage;
 
 use crate::animation::save_gif;
+use crate::binarize;
 use crate::checkpoint::{Checkpoint, Settings};
 use crate::data::{self, DataOptions, DataSet};
 use crate::grid::save_png;
@@ -44,11 +45,12 @@ pub struct Outcome {
 pub fn run(options: &Options) -> Result<Outcome> {
     options.validate()?;
     options.prepare_out()?;
-    let data = data::load(&DataOptions {
+    let mut data = data::load(&DataOptions {
         dataset: options.dataset,
         data_dir: options.data_dir.clone(),
     })?
     .limited(options.limit);
+    binarize::prepare(&mut data, options.binarize);
     train(
         &options.train,
         &data,
@@ -72,19 +74,17 @@ pub struct Outputs<'a> {
 pub fn train(config: &TrainConfig, data: &DataSet, outputs: Option<Outputs>) -> Result<Outcome> {
     config.validate()?;
     let (rows, cols) = (data.train.rows, data.train.cols);
-    let shape = VaeShape {
-        input: rows * cols,
-        hidden: config.hidden,
-        latent: config.latent_dim,
-    };
+    let shape = VaeShape::one_hidden_relu(rows * cols, config.hidden, config.latent_dim);
     let mut trainer = Trainer::new(shape, config.batch_size, config.lr, config.seed);
     trainer.beta = config.beta;
+    trainer.binarize = data.binarize;
     if let Some(threads) = config.threads {
         trainer.set_threads(threads);
     }
     let settings = Settings {
         dataset: data.dataset,
         limit: data.limit,
+        binarize: data.binarize,
         shape,
         batch_size: config.batch_size,
         lr: config.lr,

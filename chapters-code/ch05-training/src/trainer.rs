@@ -6,16 +6,58 @@ use std::path::Path;
 use anyhow::{Result, bail, ensure};
 use ch04_model::shape::VaeShape;
 use ch04_model::vae::{Latent, Loss, Vae};
-use ch04_model::workspace::Workspace;
-use ndarray::ArrayView2;
+use ch04_model::workspace::{Workspace, rows, rows_mut};
+use ndarray::{Array2, ArrayView2};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::adam::Adam;
-use crate::batches::shuffled_order;
-use crate::checkpoint::{Checkpoint, Settings};
+use crate::batches::{gather, shuffled_order};
+use crate::binarize::{self, Binarize};
+use crate::checkpoint::{Checkpoint, CheckpointSettings};
 use crate::ink::InkedBatch;
 use crate::seeds::{self, Purpose};
+
+// ANCHOR: objective
+/// What a training step minimises, summed over a shard's images, with its gradient: chapter
+/// 4's negative ELBO ([`Elbo`]) unless a later chapter plugs in another bound. Each image
+/// enters the forward pass [`Objective::samples`] times in a row, each copy with its own noise.
+pub trait Objective: Send + Sync {
+    /// Copies of each image in the forward pass.
+    fn samples(&self) -> usize {
+        1
+    }
+
+    /// After [`Vae::forward`] on the batch `x` (each image repeated [`Objective::samples`]
+    /// times), writes the gradient of the summed loss into `grad` and returns the loss.
+    fn backward(
+        &self,
+        vae: &Vae<f32>,
+        x: &InkedBatch,
+        ws: &mut Workspace<f32>,
+        beta: f32,
+        grad: &mut Vae<f32>,
+    ) -> Loss<f32>;
+}
+
+/// The negative ELBO, `reconstruction + beta * KL`: chapter 4's loss and backward pass.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Elbo;
+
+impl Objective for Elbo {
+    fn backward(
+        &self,
+        vae: &Vae<f32>,
+        x: &InkedBatch,
+        ws: &mut Workspace<f32>,
+        beta: f32,
+        grad: &mut Vae<f32>,
+    ) -> Loss<f32> {
+        vae.backward(x, ws, beta, grad, true)
+            .expect("the loss was asked for")
+    }
+}
+// ANCHOR_END: objective
 
 /// Everything that persists from step to step: the model, Adam's state, and the buffers a
 /// step reuses, allocated once. A batch is cut into one *shard* per thread; each shard has
@@ -26,28 +68,60 @@ pub struct Trainer {
     /// The weight of the KL term: 1 for the ELBO, other values for a beta-VAE.
     pub beta: f32,
     pub batch_size: usize,
+    /// Under [`Binarize::Dynamic`], every training image is drawn into binary pixels afresh
+    /// each time a batch uses it (the data themselves stay grey).
+    pub binarize: Binarize,
+    objective: Box<dyn Objective>,
     shards: Vec<Shard>,
 }
 
 /// One thread's part of a batch: its images, activations and gradient.
 struct Shard {
-    batch: InkedBatch,
+    /// The images as the model sees them (binarized and repeated as the run asks).
+    batch: Array2<f32>,
+    /// The same rows with where their ink is, which the first layer reads (see [`InkedBatch`]).
+    inked: InkedBatch,
     ws: Workspace<f32>,
     grad: Vae<f32>,
 }
 
 impl Shard {
-    /// Copies the images at `part` into this shard's batch and runs the forward pass on them
-    /// with noise from a generator seeded by `noise_seed`.
-    fn forward(&mut self, vae: &Vae<f32>, images: ArrayView2<u8>, part: &[usize], noise_seed: u64) {
-        self.batch.gather(images, part);
+    /// Copies the images at `part` into this shard's batch, each `copies` times in a row, and
+    /// runs the forward pass on them with noise from a generator seeded by `noise_seed` (which
+    /// first draws the pixels, when `dynamic` binarization is on, the same for every copy);
+    /// returns the number of rows of the batch.
+    fn forward(
+        &mut self,
+        vae: &Vae<f32>,
+        images: ArrayView2<u8>,
+        part: &[usize],
+        noise_seed: u64,
+        dynamic: bool,
+        copies: usize,
+    ) -> usize {
+        let n = part.len();
+        gather(images, part, rows_mut(&mut self.batch, n));
         let mut noise = StdRng::seed_from_u64(noise_seed);
-        vae.forward(&self.batch, Latent::Sample(&mut noise), &mut self.ws);
+        if dynamic {
+            binarize::draw(&mut rows_mut(&mut self.batch, n), &mut noise);
+        }
+        // Image r goes to rows r*copies.. of the batch; from the last image down, so no row is
+        // overwritten before it is copied.
+        for r in (0..n).rev().filter(|_| copies > 1) {
+            let row = self.batch.row(r).to_owned();
+            for c in 0..copies {
+                self.batch.row_mut(r * copies + c).assign(&row);
+            }
+        }
+        self.inked.index(rows(&self.batch, n * copies));
+        vae.forward(&self.inked, Latent::Sample(&mut noise), &mut self.ws);
+        n * copies
     }
 
     fn new(shape: VaeShape, capacity: usize) -> Self {
         Shard {
-            batch: InkedBatch::new(capacity, shape.input),
+            batch: Array2::zeros((capacity, shape.input)),
+            inked: InkedBatch::new(capacity, shape.input),
             ws: Workspace::new(shape, capacity),
             grad: Vae::zeros(shape),
         }
@@ -95,13 +169,23 @@ fn on_shards<R: Send>(
 impl Trainer {
     /// A fresh model, initialised from the run's seed, computing on every core.
     pub fn new(shape: VaeShape, batch_size: usize, lr: f32, seed: u64) -> Self {
-        let vae = Vae::new(shape, &mut seeds::rng(seed, Purpose::Init, 0));
+        Trainer::with_vae(
+            Vae::new(shape, &mut seeds::rng(seed, Purpose::Init, 0)),
+            batch_size,
+            lr,
+        )
+    }
+
+    /// A trainer for a model initialised by the caller, computing on every core.
+    pub fn with_vae(vae: Vae<f32>, batch_size: usize, lr: f32) -> Self {
         let sizes: Vec<usize> = vae.parameters().iter().map(|p| p.len()).collect();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut trainer = Trainer {
             adam: Adam::new(&sizes, lr),
             beta: 1.0,
             batch_size,
+            binarize: Binarize::None,
+            objective: Box::new(Elbo),
             shards: Vec::new(),
             vae,
         };
@@ -114,9 +198,15 @@ impl Trainer {
     /// reproducible bit for bit with the same `threads`.
     pub fn set_threads(&mut self, threads: usize) {
         let threads = threads.clamp(1, self.batch_size);
-        let capacity = self.batch_size.div_ceil(threads);
+        let capacity = self.batch_size.div_ceil(threads) * self.objective.samples();
         let shape = self.shape();
         self.shards = (0..threads).map(|_| Shard::new(shape, capacity)).collect();
+    }
+
+    /// Trains with `objective` from now on (chapter 4's negative ELBO until then).
+    pub fn set_objective(&mut self, objective: Box<dyn Objective>) {
+        self.objective = objective;
+        self.set_threads(self.threads());
     }
 
     pub fn threads(&self) -> usize {
@@ -145,11 +235,12 @@ impl Trainer {
         for (i, indices) in order.chunks(self.batch_size).enumerate() {
             // Each shard draws its noise from its own generator, seeded from the epoch's.
             let noise_seeds: Vec<u64> = self.shards.iter().map(|_| rng.random()).collect();
-            let (vae, beta) = (&self.vae, self.beta);
+            let (vae, beta, objective) = (&self.vae, self.beta, &*self.objective);
+            let dynamic = self.binarize == Binarize::Dynamic;
+            let copies = objective.samples();
             let losses = on_shards(&mut self.shards, indices, |k, shard, part| {
-                shard.forward(vae, images, part, noise_seeds[k]);
-                vae.backward(&shard.batch, &mut shard.ws, beta, &mut shard.grad, true)
-                    .expect("the loss was asked for")
+                shard.forward(vae, images, part, noise_seeds[k], dynamic, copies);
+                objective.backward(vae, &shard.inked, &mut shard.ws, beta, &mut shard.grad)
             });
             let (reconstruction, kl) = losses.iter().fold((0.0, 0.0), |(r, k), l| {
                 (r + f64::from(l.reconstruction), k + f64::from(l.kl))
@@ -195,8 +286,8 @@ impl Trainer {
             let noise_seeds: Vec<u64> = self.shards.iter().map(|_| rng.random()).collect();
             let vae = &self.vae;
             let losses = on_shards(&mut self.shards, indices, |k, shard, part| {
-                shard.forward(vae, images, part, noise_seeds[k]);
-                vae.loss(&shard.batch, &mut shard.ws)
+                shard.forward(vae, images, part, noise_seeds[k], false, 1);
+                vae.loss(&shard.inked, &mut shard.ws)
             });
             for loss in losses {
                 sum.reconstruction += f64::from(loss.reconstruction);
@@ -209,7 +300,7 @@ impl Trainer {
     // ANCHOR_END: evaluate
 
     /// The model and Adam's state, for a checkpoint after `epoch` epochs.
-    pub fn checkpoint(&self, epoch: usize, settings: Settings) -> Checkpoint {
+    pub fn checkpoint<S: CheckpointSettings>(&self, epoch: usize, settings: S) -> Checkpoint<S> {
         Checkpoint {
             epoch,
             adam_t: self.adam.t,
@@ -223,7 +314,7 @@ impl Trainer {
     /// A trainer holding a saved model, with the sizes, batch size, learning rate and KL
     /// weight of the checkpoint's settings: how later chapters load a trained VAE.
     pub fn from_checkpoint(path: &Path) -> Result<(Trainer, Checkpoint)> {
-        let checkpoint = Checkpoint::load(path)?;
+        let checkpoint: Checkpoint = Checkpoint::load(path)?;
         let s = &checkpoint.settings;
         let mut trainer = Trainer::new(s.shape, s.batch_size, s.lr, s.seed);
         trainer.beta = s.beta;
@@ -232,7 +323,11 @@ impl Trainer {
     }
 
     /// Loads a checkpoint's parameters and Adam's state; its tensor sizes must fit this model.
-    pub fn restore(&mut self, checkpoint: &Checkpoint, path: &Path) -> Result<()> {
+    pub fn restore<S: CheckpointSettings>(
+        &mut self,
+        checkpoint: &Checkpoint<S>,
+        path: &Path,
+    ) -> Result<()> {
         let expected: Vec<usize> = self.vae.parameters().iter().map(|p| p.len()).collect();
         for tensors in [&checkpoint.tensors, &checkpoint.adam_m, &checkpoint.adam_v] {
             let sizes: Vec<usize> = tensors.iter().map(Vec::len).collect();

@@ -3,6 +3,7 @@
 use ch04_model::shape::VaeShape;
 use ch05_training::adam::Adam;
 use ch05_training::batches::shuffled_order;
+use ch05_training::binarize::Binarize;
 use ch05_training::checkpoint::Settings;
 use ch05_training::data::Dataset;
 use ch05_training::options::TrainConfig;
@@ -40,6 +41,7 @@ fn a_checkpoint_of_the_default_model_holds_7_833_888_bytes_of_numbers() {
     let settings = Settings {
         dataset: Dataset::Mnist,
         limit: None,
+        binarize: Binarize::None,
         shape: VaeShape::MNIST,
         batch_size: config.batch_size,
         lr: config.lr,

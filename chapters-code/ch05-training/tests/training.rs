@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use ch05_training::checkpoint::Checkpoint;
+use ch05_training::checkpoint::{Checkpoint, Settings};
 use ch05_training::metrics::{EpochMetrics, parse_csv};
 
 fn train(out: &Path, args: &[&str]) -> Output {
@@ -82,7 +82,7 @@ fn a_short_run_learns_and_writes_every_file() {
     }
     assert_eq!(frames, 3, "one frame per epoch");
 
-    let checkpoint = Checkpoint::load(&out.join("checkpoint.bin")).unwrap();
+    let checkpoint = Checkpoint::<Settings>::load(&out.join("checkpoint.bin")).unwrap();
     assert_eq!(checkpoint.epoch, 3);
     // Written to temporary names and renamed: nothing else is left in the folder.
     let mut names: Vec<String> = std::fs::read_dir(out)
@@ -122,8 +122,8 @@ fn two_plus_two_epochs_equal_four_bit_for_bit() {
         losses(&metrics(straight.path())),
         losses(&metrics(resumed.path()))
     );
-    let a = Checkpoint::load(&straight.path().join("checkpoint.bin")).unwrap();
-    let b = Checkpoint::load(&resumed.path().join("checkpoint.bin")).unwrap();
+    let a = Checkpoint::<Settings>::load(&straight.path().join("checkpoint.bin")).unwrap();
+    let b = Checkpoint::<Settings>::load(&resumed.path().join("checkpoint.bin")).unwrap();
     assert_eq!(a, b, "parameters and Adam's state must be identical");
     let gif = |dir: &Path| std::fs::read(dir.join("samples.gif")).unwrap();
     assert_eq!(gif(straight.path()), gif(resumed.path()));

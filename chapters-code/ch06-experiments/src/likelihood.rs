@@ -52,17 +52,16 @@ pub fn score_draws(
     let shape = vae.shape();
     let sigma = logvar.mapv(|lv| (0.5 * lv).exp());
     let rows = eps.nrows().min(CHUNK);
-    let mut h = Array2::zeros((rows, shape.hidden));
+    let mut h: Vec<Array2<f32>> = (0..shape.depth)
+        .map(|_| Array2::zeros((rows, shape.hidden)))
+        .collect();
     let mut logits = Array2::zeros((rows, shape.input));
     let mut draws = Draws::default();
     for eps in eps.axis_chunks_iter(Axis(0), CHUNK) {
         let n = eps.nrows();
         let z = &eps * &sigma + mu;
-        let (h, logits) = (
-            &mut h.slice_mut(s![..n, ..]),
-            &mut logits.slice_mut(s![..n, ..]),
-        );
-        vae.decoder.forward(&z, h, logits);
+        let logits = &mut logits.slice_mut(s![..n, ..]);
+        vae.decoder.forward(&z, &mut h, logits);
         draws
             .log_likelihood
             .extend(log_likelihood_rows(logits.view(), x));
@@ -192,11 +191,7 @@ mod tests {
     use rand::rngs::StdRng;
 
     fn small_vae() -> Vae<f32> {
-        let shape = VaeShape {
-            input: 12,
-            hidden: 8,
-            latent: 3,
-        };
+        let shape = VaeShape::one_hidden_relu(12, 8, 3);
         Vae::new(shape, &mut StdRng::seed_from_u64(5))
     }
 

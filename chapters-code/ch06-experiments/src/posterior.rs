@@ -59,11 +59,7 @@ mod tests {
 
     #[test]
     fn chunks_agree_with_one_pass() {
-        let shape = VaeShape {
-            input: 6,
-            hidden: 5,
-            latent: 2,
-        };
+        let shape = VaeShape::one_hidden_relu(6, 5, 2);
         let vae = Vae::<f32>::new(shape, &mut StdRng::seed_from_u64(0));
         let images = Array2::from_shape_fn((1203, 6), |(i, j)| ((i * 7 + j * 31) % 256) as u8);
         let q = encode(&vae, images.view());

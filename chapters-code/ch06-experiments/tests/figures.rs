@@ -19,11 +19,7 @@ use rand::rngs::StdRng;
 const NAMES: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 fn vae(latent: usize) -> Vae<f32> {
-    let shape = VaeShape {
-        input: 784,
-        hidden: 16,
-        latent,
-    };
+    let shape = VaeShape::one_hidden_relu(784, 16, latent);
     Vae::new(shape, &mut StdRng::seed_from_u64(latent as u64))
 }
 
@@ -92,11 +88,7 @@ fn the_interpolation_strip_and_gif_have_one_cell_per_step() {
 #[test]
 fn the_beta_grids_sit_side_by_side() {
     let dir = tempfile::tempdir().unwrap();
-    let shape = VaeShape {
-        input: 784,
-        hidden: 16,
-        latent: 20,
-    };
+    let shape = VaeShape::one_hidden_relu(784, 16, 20);
     let z = beta::prior_draws(1, 20);
     let grids: Vec<_> = (0..3)
         .map(|seed| beta::samples(&Trainer::new(shape, 32, 1e-3, seed), z.view(), 28))

@@ -235,6 +235,8 @@ pub struct DataSet {
     pub files: DataFiles,
     /// Cut to the first N images of each split ([`DataSet::limited`]).
     pub limit: Option<usize>,
+    /// How the pixels are made binary, if at all ([`crate::binarize::prepare`]).
+    pub binarize: crate::binarize::Binarize,
 }
 
 impl DataSet {
@@ -314,5 +316,6 @@ pub fn load(options: &DataOptions) -> Result<DataSet, DataError> {
         test: Split::read(&files.test_images, &files.test_labels)?,
         files,
         limit: None,
+        binarize: crate::binarize::Binarize::None,
     })
 }

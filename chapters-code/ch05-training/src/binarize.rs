@@ -1,0 +1,127 @@
+//! Binary pixels from MNIST's grey levels. The Bernoulli decoder gives a probability to a
+//! binary image; fed grey levels, its "log-likelihood" is a cross-entropy, not the logarithm
+//! of any probability, and cannot be compared with the literature's (chapter 7). Two ways to
+//! binarize: *static*, a pixel is ink when its grey level is above 1/2, fixed once; *dynamic*,
+//! a pixel is drawn as ink with probability equal to its grey level, afresh every time the
+//! image is used, from the run's seeded streams.
+
+use std::fmt;
+use std::str::FromStr;
+
+use ndarray::ArrayRef2;
+use rand::Rng;
+
+use crate::data::DataSet;
+use support::seeds;
+
+/// How the pixels reach the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Binarize {
+    /// Grey levels scaled to [0, 1], as PyTorch's VAE example trains (chapter 5's default).
+    #[default]
+    None,
+    /// Ink where the grey level is above 1/2, the same bits at every pass.
+    Static,
+    /// Ink with probability equal to the grey level, drawn afresh at every use.
+    Dynamic,
+}
+
+impl fmt::Display for Binarize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Binarize::None => "none",
+            Binarize::Static => "static",
+            Binarize::Dynamic => "dynamic",
+        })
+    }
+}
+
+impl FromStr for Binarize {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "none" => Ok(Binarize::None),
+            "static" => Ok(Binarize::Static),
+            "dynamic" => Ok(Binarize::Dynamic),
+            other => Err(format!(
+                "unknown binarization {other:?}: expected \"none\", \"static\" or \"dynamic\""
+            )),
+        }
+    }
+}
+
+/// The seed of the one draw that binarizes the test set under `dynamic`: fixed, not the run's
+/// seed, so that every model is scored on the same binary test images.
+pub const TEST_SEED: u64 = 2015;
+
+// ANCHOR: prepare
+/// Binarizes the data set's bytes in place as `binarize` says (0 or 255 per pixel): under
+/// `static`, both splits by thresholding; under `dynamic`, the test split once, drawn from a
+/// generator seeded with [`TEST_SEED`], while the training split keeps its grey levels for
+/// [`draw`] to binarize at every use. The data set records how it was binarized.
+pub fn prepare(data: &mut DataSet, binarize: Binarize) {
+    data.binarize = binarize;
+    let threshold = |p: &mut u8| *p = if *p > 127 { 255 } else { 0 };
+    match binarize {
+        Binarize::None => {}
+        Binarize::Static => {
+            data.train.images.map_inplace(threshold);
+            data.test.images.map_inplace(threshold);
+        }
+        Binarize::Dynamic => {
+            let mut rng = seeds::stream(TEST_SEED, 0, 0, *b"binarize");
+            data.test.images.map_inplace(|p| {
+                // A byte b is ink with probability b / 255: compare with a uniform draw.
+                let ink = rng.random::<f32>() < f32::from(*p) / 255.0;
+                *p = if ink { 255 } else { 0 };
+            });
+        }
+    }
+}
+
+/// Replaces each pixel `p` in [0, 1] of `x` by 1 with probability `p`, else 0.
+pub fn draw(x: &mut ArrayRef2<f32>, rng: &mut impl Rng) {
+    x.map_inplace(|p| *p = if rng.random::<f32>() < *p { 1.0 } else { 0.0 });
+}
+// ANCHOR_END: prepare
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    #[test]
+    fn names_round_trip_and_unknown_ones_are_refused() {
+        for b in [Binarize::None, Binarize::Static, Binarize::Dynamic] {
+            assert_eq!(b.to_string().parse::<Binarize>(), Ok(b));
+        }
+        assert!("otsu".parse::<Binarize>().unwrap_err().contains("otsu"));
+        assert_eq!(Binarize::default(), Binarize::None);
+    }
+
+    #[test]
+    fn draws_are_ink_with_the_grey_level_as_probability() {
+        let mut x = Array2::from_elem((100, 1000), 0.3f32);
+        x.row_mut(0).fill(0.0);
+        x.row_mut(1).fill(1.0);
+        draw(&mut x, &mut StdRng::seed_from_u64(1));
+        assert!(x.iter().all(|&p| p == 0.0 || p == 1.0));
+        assert_eq!(x.row(0).sum(), 0.0);
+        assert_eq!(x.row(1).sum(), 1000.0);
+        // 98,000 draws of probability 0.3: the fraction is 0.3 within a few 1.5e-3.
+        let rest = x.slice(ndarray::s![2.., ..]).mean().unwrap();
+        assert!((rest - 0.3).abs() < 0.006, "{rest}");
+        // Seeded: the same generator draws the same bits, another seed others.
+        let mut a = Array2::from_elem((4, 50), 0.5f32);
+        let mut b = a.clone();
+        let mut c = a.clone();
+        draw(&mut a, &mut StdRng::seed_from_u64(7));
+        draw(&mut b, &mut StdRng::seed_from_u64(7));
+        draw(&mut c, &mut StdRng::seed_from_u64(8));
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+}

@@ -1,0 +1,281 @@
+//! The binary's four jobs: the quick comparison (the default), the full run, the evaluation of
+//! a saved model, and its gaps. Each writes its results into `--out` as well as printing them.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use ch05_training::binarize;
+use ch05_training::data::{self, DataOptions, DataSet, Dataset};
+use ndarray::s;
+use support::atomic::write_atomic;
+
+use crate::evaluate::{self, Evaluation};
+use crate::gaps::{self, GapSettings};
+use crate::model::SHAPE;
+use crate::options::Options;
+use crate::report::{self, Row};
+use crate::schedule::Schedule;
+use crate::train::{self, RunSpec, Session};
+
+/// The file names written into `--out`.
+pub const QUICK: &str = "quick.csv";
+pub const EVALUATION: &str = "evaluation.csv";
+pub const GAPS: &str = "gaps.csv";
+
+/// The quick run trains on this many training images unless --limit says otherwise.
+pub const QUICK_TRAIN_IMAGES: usize = 10_000;
+/// The quick run scores this many test images, with this many importance samples, unless told.
+pub const QUICK_TEST_IMAGES: usize = 1000;
+pub const QUICK_K: usize = 1000;
+/// The paper's evaluation.
+pub const PAPER_K: usize = 5000;
+
+/// Runs the job `options` ask for.
+pub fn run(options: &Options) -> Result<()> {
+    options.validate()?;
+    std::fs::create_dir_all(&options.out)
+        .with_context(|| format!("--out {}: cannot create the folder", options.out.display()))?;
+    let command = command_line();
+    if let Some(path) = &options.evaluate {
+        return evaluate_checkpoint(options, path);
+    }
+    if let Some(path) = &options.gaps {
+        return gaps_of_checkpoint(options, path);
+    }
+    match options.schedule {
+        Schedule::Quick => {
+            let options = Options {
+                limit: Some(options.limit.unwrap_or(QUICK_TRAIN_IMAGES)),
+                ..options.clone()
+            };
+            quick(&options, &load(&options)?, &command)
+        }
+        Schedule::Full => full(options, &load(options)?, &command),
+    }
+}
+
+/// The command, for the records: the program's name without its folder, then its arguments.
+fn command_line() -> String {
+    let mut args = std::env::args();
+    let program = args.next().map_or_else(String::new, |p| {
+        std::path::Path::new(&p)
+            .file_name()
+            .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
+    });
+    std::iter::once(program)
+        .chain(args)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// MNIST, cut to --limit, binarized as --binarize says.
+fn load(options: &Options) -> Result<DataSet> {
+    let mut data = data::load(&DataOptions {
+        dataset: Dataset::Mnist,
+        data_dir: options.data_dir.clone(),
+    })?;
+    if let Some(n) = options.limit {
+        data.train = data.train.first(n);
+    }
+    binarize::prepare(&mut data, options.binarize);
+    Ok(data)
+}
+
+fn spec(options: &Options, schedule: Schedule, k: usize) -> RunSpec {
+    RunSpec {
+        shape: SHAPE,
+        schedule,
+        k,
+        batch_size: options.batch_size,
+        seed: options.seed,
+        binarize: options.binarize,
+        limit: options.limit,
+        threads: options.threads,
+    }
+}
+
+/// The first `n` test images (all of them when `n` is `None`).
+fn test_images(data: &DataSet, n: Option<usize>) -> ndarray::ArrayView2<'_, u8> {
+    let n = n.unwrap_or(data.test.len()).min(data.test.len());
+    data.test.images.slice(s![..n, ..])
+}
+
+// ANCHOR: quick
+/// The paper's comparison on the quick schedule: the same network trained on the ELBO
+/// (k = 1) and on the IWAE bound with k = 5, from the same initial weights, evaluated alike.
+fn quick(options: &Options, data: &DataSet, command: &str) -> Result<()> {
+    let k_eval = options.k.unwrap_or(QUICK_K);
+    let test = test_images(data, Some(options.test_images.unwrap_or(QUICK_TEST_IMAGES)));
+    let mut rows = Vec::new();
+    for (model, k) in [("vae-k1", 1), ("iwae-k5", 5)] {
+        let spec = spec(options, Schedule::Quick, k);
+        println!(
+            "training {model}: {} passes of the quick schedule on {} images, batch {}, k = {k}",
+            Schedule::Quick.passes(),
+            data.train.len(),
+            spec.batch_size
+        );
+        let start = Instant::now();
+        let out = options.out.join(model);
+        std::fs::create_dir_all(&out)
+            .with_context(|| format!("cannot create the folder {}", out.display()))?;
+        let session = Session {
+            resume: false,
+            checkpoint_every: options.checkpoint_every,
+            stop_after: None,
+            command,
+        };
+        let (trainer, _) = train::train(&spec, data, &out, &session)?;
+        let seconds = start.elapsed().as_secs_f64();
+        let evaluation = evaluate::evaluate(&trainer.vae, test, k_eval, options.seed);
+        println!("{model}: {}", evaluation.line());
+        rows.push(Row {
+            model: model.to_string(),
+            train_k: k,
+            passes: Schedule::Quick.passes(),
+            seconds,
+            evaluation,
+        });
+    }
+    println!("\n{}", report::markdown(&rows));
+    let path = options.out.join(QUICK);
+    report::save(&rows, &path)?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+// ANCHOR_END: quick
+
+/// The paper's schedule, 3,280 passes, then the paper's evaluation.
+fn full(options: &Options, data: &DataSet, command: &str) -> Result<()> {
+    let spec = spec(options, Schedule::Full, options.train_k);
+    let start = Instant::now();
+    let session = Session {
+        resume: options.resume,
+        checkpoint_every: options.checkpoint_every,
+        stop_after: options.stop_after,
+        command,
+    };
+    let (trainer, passes) = train::train(&spec, data, &options.out, &session)?;
+    let seconds = start.elapsed().as_secs_f64();
+    if passes < Schedule::Full.passes() {
+        println!(
+            "stopped after pass {passes} of {}: continue with the same options and --resume",
+            Schedule::Full.passes()
+        );
+        return Ok(());
+    }
+    let k = options.k.unwrap_or(PAPER_K);
+    let evaluation = evaluate::evaluate(
+        &trainer.vae,
+        test_images(data, options.test_images),
+        k,
+        options.seed,
+    );
+    print_evaluation(&evaluation);
+    let row = Row {
+        model: format!("{}-k{}", if spec.k == 1 { "vae" } else { "iwae" }, spec.k),
+        train_k: spec.k,
+        passes: Schedule::Full.passes(),
+        seconds,
+        evaluation,
+    };
+    let path = options.out.join(EVALUATION);
+    report::save(&[row], &path)?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+fn print_evaluation(e: &Evaluation) {
+    println!("{}", e.line());
+    println!(
+        "test ELBO: {:.2} ± {:.2} nats; log p(x) - ELBO = {:.2} nats; active units: {} of {}",
+        e.elbo.mean,
+        e.elbo.standard_error,
+        e.log_px.mean - e.elbo.mean,
+        e.active_units,
+        e.latent
+    );
+}
+
+/// `--evaluate PATH`: the paper's evaluation of a saved model.
+fn evaluate_checkpoint(options: &Options, path: &Path) -> Result<()> {
+    let (vae, checkpoint) = evaluate::load(path, SHAPE)?;
+    let data = load_test(options)?;
+    let k = options.k.unwrap_or(PAPER_K);
+    let evaluation = evaluate::evaluate(
+        &vae,
+        test_images(&data, options.test_images),
+        k,
+        options.seed,
+    );
+    print_evaluation(&evaluation);
+    let row = Row {
+        model: path.display().to_string().replace(',', "_"),
+        train_k: checkpoint.settings.k,
+        passes: checkpoint.epoch,
+        seconds: 0.0,
+        evaluation,
+    };
+    let out = options.out.join(EVALUATION);
+    report::save(&[row], &out)?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
+
+/// Only the test set matters to an evaluation, binarized the way the model was trained.
+fn load_test(options: &Options) -> Result<DataSet> {
+    let mut data = data::load(&DataOptions {
+        dataset: Dataset::Mnist,
+        data_dir: options.data_dir.clone(),
+    })?;
+    binarize::prepare(&mut data, options.binarize);
+    Ok(data)
+}
+
+// ANCHOR: gaps
+/// `--gaps PATH`: the inference gap of a saved model split into its two parts.
+fn gaps_of_checkpoint(options: &Options, path: &Path) -> Result<()> {
+    let (vae, checkpoint) = evaluate::load(path, SHAPE)?;
+    let data = load_test(options)?;
+    let images = test_images(&data, Some(options.gap_images));
+    let settings = GapSettings {
+        k: options.k.unwrap_or(PAPER_K),
+        seed: options.seed,
+        steps: options.gap_steps,
+        ..GapSettings::default()
+    };
+    println!(
+        "optimising a Gaussian for each of {} test images ({} Adam steps of {} draws), then \
+         scoring with k = {}",
+        images.nrows(),
+        settings.steps,
+        settings.samples,
+        settings.k
+    );
+    let (g, _) = gaps::measure(&vae, images, &settings);
+    let mut text = String::from("quantity,mean,standard_error,images,passes,k\n");
+    for (name, s) in [
+        ("log_px", g.log_px),
+        ("elbo_encoder", g.elbo_encoder),
+        ("elbo_optimal", g.elbo_optimal),
+        ("inference_gap", g.inference),
+        ("approximation_gap", g.approximation),
+        ("amortization_gap", g.amortization),
+    ] {
+        println!("{name:>18}: {:8.2} ± {:.2} nats", s.mean, s.standard_error);
+        writeln!(
+            text,
+            "{name},{:.4},{:.4},{},{},{}",
+            s.mean, s.standard_error, s.count, checkpoint.epoch, settings.k
+        )
+        .expect("writing to a String cannot fail");
+    }
+    let out = options.out.join(GAPS);
+    write_atomic(&out, text.as_bytes())
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
+// ANCHOR_END: gaps

@@ -1,0 +1,209 @@
+//! `cargo run -p ch07-likelihood` end to end on real, binarized MNIST, cut small: the quick
+//! comparison on a subset, whose numbers must move the way the chapter says; an exact resume
+//! of a stopped run; and the refusals, by name, of bad options and foreign checkpoints.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use ch04_model::shape::VaeShape;
+use ch05_training::binarize::Binarize;
+use ch05_training::checkpoint::{Checkpoint, Settings};
+use ch05_training::data::Dataset;
+use ch07_likelihood::report::column;
+use ch07_likelihood::train::RunSpec;
+
+fn run(out: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ch07-likelihood"))
+        .arg("--out")
+        .arg(out)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn succeed(out: &Path, args: &[&str]) -> String {
+    let output = run(out, args);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{args:?} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+fn refuse(out: &Path, args: &[&str]) -> String {
+    let output = run(out, args);
+    assert!(!output.status.success(), "{args:?} should have failed");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_short_quick_run_moves_the_numbers_the_way_the_page_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    let stdout = succeed(
+        out,
+        &["--limit", "2000", "--test-images", "200", "--k", "200"],
+    );
+    assert!(stdout.contains("| vae-k1 | 13 |"), "{stdout}");
+    let csv = out.join("quick.csv");
+    let log_px = column(&csv, "log_px").unwrap();
+    let elbo = column(&csv, "elbo").unwrap();
+    let se = column(&csv, "log_px_se").unwrap();
+    assert_eq!(log_px.len(), 2, "two models: k = 1, then k = 5");
+    for i in 0..2 {
+        // log p(x) lies above the ELBO, by more than chance could explain.
+        assert!(log_px[i] > elbo[i] + 1.0, "{log_px:?} {elbo:?}");
+        // And far from the untrained model's 543 nats (784 ln 2).
+        assert!(log_px[i] > -200.0 && se[i] > 0.0, "{log_px:?}");
+    }
+    // The IWAE-trained model's ELBO sits further below its log p(x) than the VAE's does:
+    // its encoder is trained for a tighter bound, not for the ELBO.
+    assert!(
+        log_px[1] - elbo[1] > log_px[0] - elbo[0],
+        "gaps: vae {} iwae {}",
+        log_px[0] - elbo[0],
+        log_px[1] - elbo[1]
+    );
+    // Training improved the bound from stage to stage.
+    let stage_elbo = column(&out.join("vae-k1").join("progress.csv"), "test_elbo");
+    assert!(
+        stage_elbo.is_err(),
+        "stage rows leave test_elbo empty between stage ends"
+    );
+    let text = std::fs::read_to_string(out.join("vae-k1").join("progress.csv")).unwrap();
+    let elbos: Vec<f64> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.rsplit(',').next().unwrap().parse().ok())
+        .collect();
+    assert_eq!(elbos.len(), 3, "one test ELBO per stage: {text}");
+    assert!(elbos.windows(2).all(|w| w[1] > w[0]), "{elbos:?}");
+}
+
+#[test]
+fn a_stopped_run_resumes_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (whole, parts) = (dir.path().join("whole"), dir.path().join("parts"));
+    let common = [
+        "--schedule",
+        "full",
+        "--limit",
+        "100",
+        "--threads",
+        "1",
+        "--checkpoint-every",
+        "2",
+    ];
+    let with = |extra: &[&str]| -> Vec<String> {
+        common.iter().chain(extra).map(|s| s.to_string()).collect()
+    };
+    succeed(&whole, &args(&with(&["--stop-after", "7"])));
+    let stopped = succeed(&parts, &args(&with(&["--stop-after", "5"])));
+    assert!(stopped.contains("--resume"), "{stopped}");
+    let resumed = succeed(&parts, &args(&with(&["--stop-after", "7", "--resume"])));
+    assert!(resumed.contains("resuming from"), "{resumed}");
+    let load = |d: &Path| Checkpoint::<RunSpec>::load(&d.join("checkpoint.bin")).unwrap();
+    let (a, b) = (load(&whole), load(&parts));
+    assert_eq!(a.epoch, 7);
+    assert_eq!(
+        a, b,
+        "the resumed run must end where the uninterrupted one does"
+    );
+    let bound = |d: &Path| column(&d.join("progress.csv"), "train_bound").unwrap();
+    assert_eq!(bound(&whole), bound(&parts));
+    let runs = std::fs::read_to_string(parts.join("runs.txt")).unwrap();
+    assert!(
+        runs.contains("started at pass 0") && runs.contains("resumed at pass 5"),
+        "{runs}"
+    );
+
+    // Another seed is another run: refused by name.
+    let err = refuse(&parts, &args(&with(&["--resume", "--seed", "2"])));
+    assert!(err.contains("seed=1") && err.contains("seed=2"), "{err}");
+
+    // The stopped model can be scored, and prints the page's line.
+    let ckpt = parts.join("checkpoint.bin");
+    let line = succeed(
+        &parts,
+        &[
+            "--evaluate",
+            ckpt.to_str().unwrap(),
+            "--k",
+            "20",
+            "--test-images",
+            "50",
+        ],
+    );
+    assert!(
+        line.lines().any(|l| l.starts_with("test log p(x): -")
+            && l.ends_with(" nats (k = 20, 50 images)")
+            && l.contains(" ± ")),
+        "{line}"
+    );
+}
+
+#[test]
+fn bad_options_and_foreign_checkpoints_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    for (args, name) in [
+        (&["--k", "0"][..], "--k"),
+        (&["--batch-size", "0"], "--batch-size"),
+        (&["--resume"], "--schedule full"),
+    ] {
+        let err = refuse(out, args);
+        assert!(err.contains(name), "{args:?}: {err}");
+    }
+    let err = refuse(out, &["--schedule", "slow"]);
+    assert!(err.contains("slow"), "{err}");
+
+    // A checkpoint of chapter 5's 784-400-20 ReLU VAE.
+    let ch05 = out.join("ch05.bin");
+    Checkpoint {
+        epoch: 1,
+        adam_t: 1,
+        settings: Settings {
+            dataset: Dataset::Mnist,
+            limit: None,
+            binarize: Binarize::None,
+            shape: VaeShape::MNIST,
+            batch_size: 128,
+            lr: 1e-3,
+            beta: 1.0,
+            seed: 1,
+            threads: 2,
+        },
+        tensors: vec![vec![0.0; 4]],
+        adam_m: vec![vec![0.0; 4]],
+        adam_v: vec![vec![0.0; 4]],
+    }
+    .save(&ch05)
+    .unwrap();
+    for job in ["--evaluate", "--gaps"] {
+        let err = refuse(out, &[job, ch05.to_str().unwrap()]);
+        // Chapter 5's header has no depth: the first setting this chapter's model needs.
+        assert!(
+            err.contains("ch05.bin")
+                && err.contains("not a checkpoint of this chapter's 784-200-50-200-784 tanh VAE")
+                && err.contains("has no depth setting"),
+            "{job}: {err}"
+        );
+    }
+    // A damaged file is detected, not used.
+    let bytes = std::fs::read(&ch05).unwrap();
+    let cut = out.join("cut.bin");
+    std::fs::write(&cut, &bytes[..bytes.len() - 3]).unwrap();
+    let err = refuse(out, &["--evaluate", cut.to_str().unwrap()]);
+    assert!(err.contains("cut.bin"), "{err}");
+    let err = refuse(
+        out,
+        &["--evaluate", out.join("missing.bin").to_str().unwrap()],
+    );
+    assert!(err.contains("missing.bin"), "{err}");
+}
