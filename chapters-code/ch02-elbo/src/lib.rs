@@ -16,5 +16,6 @@ pub mod divergence;
 pub mod elbo;
 pub mod figures;
 pub mod kl;
+pub mod modes;
 pub mod monte_carlo;
 pub mod setup;

@@ -11,6 +11,7 @@ use ch02_elbo::bound::{self, PathPoint};
 use ch02_elbo::divergence::{self, kl_normal_1d};
 use ch02_elbo::elbo::{elbo_monte_carlo, standard_normal};
 use ch02_elbo::figures;
+use ch02_elbo::modes;
 use ch02_elbo::monte_carlo::{self, kl_monte_carlo};
 use ch02_elbo::setup::{self, Part, Setup};
 
@@ -89,7 +90,35 @@ fn main() -> Result<()> {
         &mut setup::rng(args.seed, Part::Amortisation),
     );
     print_amortised(&setup, &results, args.steps);
+    let report = modes::fit_both(&modes::TARGET);
+    print_modes(&report);
+    let file = args.out.join("modes.png");
+    figures::modes_chart(&modes::TARGET, &report).save_png(&file)?;
+    println!("  wrote {}", file.display());
     Ok(())
+}
+
+fn print_modes(r: &modes::ModesReport) {
+    let t = modes::TARGET;
+    println!();
+    println!(
+        "6. One Gaussian q fitted to p = N(-{c}, {s}^2)/2 + N({c}, {s}^2)/2, in each direction",
+        c = t.centre,
+        s = t.sd
+    );
+    println!(
+        "  {:>22}  {:>16}  {:>9}  {:>9}",
+        "q minimises", "q", "KL(p||q)", "KL(q||p)"
+    );
+    for (name, fit, (forward, reverse)) in [
+        ("KL(p||q), covering", r.covering, r.covering_kl),
+        ("KL(q||p), seeking", r.seeking, r.seeking_kl),
+    ] {
+        println!(
+            "  {name:>22}  {:>16}  {forward:>9.3}  {reverse:>9.3}",
+            format!("N({:.2}, {:.2}^2)", fit.mean, fit.sd)
+        );
+    }
 }
 
 fn print_kl_properties(seed: u64) {

@@ -4,10 +4,10 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use support::atomic::write_atomic;
 use ch04_model::shape::VaeShape;
 use ch05_training::data::DataSet;
 use ch05_training::trainer::Trainer;
+use support::atomic::write_atomic;
 
 use crate::torch::{self, Runner, Setting, TorchRun};
 use crate::{Options, machine};
