@@ -71,14 +71,18 @@ pub fn check(root: &Path) -> Vec<String> {
             expect("scaling_images", grouped);
         }
     }
-    for key in ["rust_seconds_range", "torch_seconds_range"] {
+    for key in ["rust_seconds_range", "torch_seconds_range", "load_average"] {
         let range = results.get(key).and_then(Value::as_array);
         let ends: Vec<String> = range
             .into_iter()
             .flatten()
             .map(|v| v.as_float().map_or("?".into(), |x| format!("{x:.2}")))
             .collect();
-        expect(key, ends.join("-"));
+        if key == "load_average" {
+            ends.into_iter().for_each(|end| expect(key, end));
+        } else {
+            expect(key, ends.join("-"));
+        }
     }
     let rows = results
         .get("scaling")
@@ -148,7 +152,7 @@ fn with_commas(n: i64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
