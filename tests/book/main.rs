@@ -2,6 +2,10 @@
 //! preprocessor, as `mdbook build` does) and fails on what mdBook would only log or let pass:
 //! a missing include or anchor, a formula KaTeX cannot render, a chapter page that does not
 //! link its crate, a crate with no listing, a relative link that points nowhere, a CDN link, a page SUMMARY.md lists but mdBook dropped.
+//! The quizzes are checked too: a chapter without one, a quiz file that is missing or breaks
+//! mdbook-quiz's schema, a short answer no test computes. mdbook-quiz is a program, not a
+//! library, so the build runs the installed one (`.ci/install` puts it on PATH), as
+//! `mdbook build` does, or installs it into target/tools/ on first use.
 
 mod crates;
 mod files;
@@ -9,11 +13,13 @@ mod html_links;
 mod includes;
 mod katex_config;
 mod math;
+mod quizzes;
 mod summary;
 
 use std::path::PathBuf;
 
 use mdbook_driver::MDBook;
+use mdbook_driver::config::Config;
 use mdbook_html::HtmlHandlebars;
 use mdbook_katex::preprocess::KatexProcessor;
 
@@ -22,9 +28,18 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The book as `mdbook build` sees it, with mdbook-katex linked in rather than run as a command.
+/// The book as `mdbook build` sees it, with mdbook-katex linked in rather than run as a command
+/// and mdbook-quiz run from wherever [`quizzes::preprocessor`] found it.
 fn load_book() -> MDBook {
-    let mut book = MDBook::load(root()).expect("book.toml and book/SUMMARY.md load");
+    let root = root();
+    let mut config = Config::from_disk(root.join("book.toml")).expect("book.toml parses");
+    config
+        .set(
+            "preprocessor.quiz.command",
+            quizzes::preprocessor(&root).to_string_lossy(),
+        )
+        .expect("the quiz preprocessor's command can be set");
+    let mut book = MDBook::load_with_config(&root, config).expect("book/SUMMARY.md loads");
     book.with_preprocessor(KatexProcessor);
     book
 }
@@ -64,6 +79,11 @@ fn every_chapter_links_its_crate_and_every_crate_is_listed() {
 }
 
 #[test]
+fn every_chapter_has_a_quiz_and_every_quiz_is_valid() {
+    assert_no_problems("quizzes", &quizzes::check_sources(&root()));
+}
+
+#[test]
 fn the_book_builds_and_its_links_resolve() {
     let out = tempfile::tempdir().unwrap();
     let mut book = load_book();
@@ -95,4 +115,9 @@ fn the_book_builds_and_its_links_resolve() {
         &summary::check(&root().join("book"), out.path()),
     );
     assert_no_problems("built HTML", &html_links::check(out.path()));
+    let expected = quizzes::expected(&root());
+    assert_no_problems(
+        "quizzes in the built book",
+        &quizzes::check_site(out.path(), &expected),
+    );
 }

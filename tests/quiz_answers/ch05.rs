@@ -1,0 +1,60 @@
+//! Chapter 5's quiz.
+
+use ch04_model::bernoulli::bce_with_logit;
+use ch04_model::shape::VaeShape;
+use ch05_training::batches::shuffled_order;
+use ch05_training::checkpoint::Settings;
+use ch05_training::data::Dataset;
+use ch05_training::options::TrainConfig;
+use ch05_training::seeds::{self, Purpose};
+use ch05_training::trainer::Trainer;
+
+use crate::assert_number;
+
+const QUIZ: &str = "ch05-training";
+
+#[test]
+fn batches_of_256_make_235_steps() {
+    let order = shuffled_order(60_000, &mut seeds::rng(1, Purpose::Train, 1));
+    let steps = order.chunks(256).count();
+    assert_number(QUIZ, "ch05-steps-batch-256", steps as f64);
+}
+
+#[test]
+fn a_grey_pixel_of_0_3_costs_at_least_0_61_nats() {
+    // The loss is smallest where the decoder's probability equals the grey level.
+    let x = 0.3f64;
+    let best = bce_with_logit((x / (1.0 - x)).ln(), x);
+    let nearby = [0.29f64, 0.31].map(|p| bce_with_logit((p / (1.0 - p)).ln(), x));
+    assert!(nearby.iter().all(|&l| l > best));
+    assert_number(QUIZ, "ch05-grey-pixel-floor", best);
+}
+
+#[test]
+fn a_two_dimensional_models_checkpoint_holds_7_574_256_bytes_of_numbers() {
+    // The parameters, Adam's m and Adam's v, each an f32; the rest of the real file is its
+    // text header and checksum.
+    let shape = VaeShape {
+        latent: 2,
+        ..VaeShape::MNIST
+    };
+    let numbers = 3 * shape.parameter_count() * std::mem::size_of::<f32>();
+    let config = TrainConfig::default();
+    let settings = Settings {
+        dataset: Dataset::Mnist,
+        limit: None,
+        shape,
+        batch_size: config.batch_size,
+        lr: config.lr,
+        beta: config.beta,
+        seed: config.seed,
+        threads: 2,
+    };
+    let trainer = Trainer::new(shape, config.batch_size, config.lr, 1);
+    let file = trainer.checkpoint(10, settings).to_bytes().len();
+    assert!(
+        file > numbers && file - numbers < 250,
+        "{file} bytes in all"
+    );
+    assert_number(QUIZ, "ch05-checkpoint-latent-2", numbers as f64);
+}
