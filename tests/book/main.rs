@@ -14,6 +14,7 @@ mod includes;
 mod katex_config;
 mod math;
 mod quizzes;
+mod speed;
 mod summary;
 
 use std::path::PathBuf;
@@ -81,6 +82,11 @@ fn every_chapter_links_its_crate_and_every_crate_is_listed() {
 #[test]
 fn every_chapter_has_a_quiz_and_every_quiz_is_valid() {
     assert_no_problems("quizzes", &quizzes::check_sources(&root()));
+}
+
+#[test]
+fn the_speed_section_quotes_the_comparison_results() {
+    assert_no_problems("speed results", &speed::check(&root()));
 }
 
 #[test]

@@ -77,7 +77,7 @@ where
 }
 
 /// Sums the rows of `m` into `out`, row by row, so nothing is allocated.
-fn column_sums<F: Real>(m: &ArrayRef2<F>, out: &mut ArrayRef1<F>) {
+pub fn column_sums<F: Real>(m: &ArrayRef2<F>, out: &mut ArrayRef1<F>) {
     out.fill(F::zero());
     for row in m.rows() {
         Zip::from(&mut *out).and(&row).for_each(|o, &v| *o += v);

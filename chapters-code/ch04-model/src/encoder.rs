@@ -7,6 +7,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::activation::{relu, relu_backward};
 use crate::dense::Dense;
+use crate::input::Input;
 use crate::scalar::Real;
 use crate::shape::VaeShape;
 
@@ -39,15 +40,16 @@ where
     }
 
     // ANCHOR: forward
-    /// Writes the hidden layer `h`, then `mu` and `logvar`, for the batch `x`.
+    /// Writes the hidden layer `h`, then `mu` and `logvar`, for the batch `x` (a matrix, or
+    /// any [`Input`]: chapter 5's skips its zero pixels).
     pub fn forward(
         &self,
-        x: &ArrayRef2<F>,
+        x: &(impl Input<F> + ?Sized),
         h: &mut ArrayRef2<F>,
         mu: &mut ArrayRef2<F>,
         logvar: &mut ArrayRef2<F>,
     ) {
-        self.hidden.forward(x, h);
+        x.first_layer(&self.hidden, h);
         relu(h);
         self.mu.forward(h, mu);
         self.logvar.forward(h, logvar);
@@ -62,7 +64,7 @@ where
     #[allow(clippy::too_many_arguments)]
     pub fn backward(
         &self,
-        x: &ArrayRef2<F>,
+        x: &(impl Input<F> + ?Sized),
         h: &ArrayRef2<F>,
         dmu: &ArrayRef2<F>,
         dlogvar: &ArrayRef2<F>,
@@ -73,7 +75,7 @@ where
         self.logvar.backward(h, dlogvar, &mut grad.logvar, None);
         general_mat_mul(F::one(), dlogvar, &self.logvar.weight.t(), F::one(), dh);
         relu_backward(h, dh);
-        self.hidden.backward(x, dh, &mut grad.hidden, None);
+        x.first_layer_gradient(&self.hidden, dh, &mut grad.hidden);
     }
     // ANCHOR_END: backward
 }

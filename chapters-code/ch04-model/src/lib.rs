@@ -1,6 +1,7 @@
 //! Chapter 4: the VAE itself, with every gradient written by hand.
 //!
-//! A [`dense::Dense`] layer and [`activation`]s build the [`encoder`] and the [`decoder`];
+//! A [`dense::Dense`] layer and [`activation`]s build the [`encoder`], which reads an
+//! [`input`] batch, and the [`decoder`];
 //! [`bernoulli`] scores pixels from logits, stably; [`vae`] joins them with chapter 3's
 //! reparameterized sample and chapter 2's KL into the negative ELBO and its backward pass.
 //! [`workspace`] holds every intermediate matrix, so a training step allocates nothing;
@@ -13,6 +14,7 @@ pub mod dense;
 pub mod encoder;
 pub mod exercises;
 pub mod gradcheck;
+pub mod input;
 pub mod scalar;
 pub mod shape;
 pub mod vae;

@@ -13,6 +13,7 @@ use crate::bernoulli::{bce_grad, probabilities};
 use crate::decoder::Decoder;
 use crate::dense::Dense;
 use crate::encoder::Encoder;
+use crate::input::Input;
 use crate::scalar::Real;
 use crate::shape::VaeShape;
 use crate::workspace::{Workspace, rows, rows_mut};
@@ -120,8 +121,8 @@ where
     // ANCHOR: forward
     /// The forward pass for the batch `x` (one image per row, pixels in [0, 1]): fills the
     /// workspace with `h_enc`, `mu`, `logvar`, `eps`, `z`, `h_dec` and the pixel logits.
-    pub fn forward(&self, x: &ArrayRef2<F>, latent: Latent<'_>, ws: &mut Workspace<F>) {
-        let n = x.nrows();
+    pub fn forward(&self, x: &(impl Input<F> + ?Sized), latent: Latent<'_>, ws: &mut Workspace<F>) {
+        let n = x.values().nrows();
         assert!(n <= ws.capacity(), "batch of {n} exceeds the workspace");
         let (mu, logvar) = (
             &mut rows_mut(&mut ws.mu, n),
@@ -150,13 +151,13 @@ where
     /// parameter. With `want_loss`, also returns the loss (an extra logarithm per pixel).
     pub fn backward(
         &self,
-        x: &ArrayRef2<F>,
+        x: &(impl Input<F> + ?Sized),
         ws: &mut Workspace<F>,
         beta: F,
         grad: &mut Vae<F>,
         want_loss: bool,
     ) -> Option<Loss<F>> {
-        let n = x.nrows();
+        let n = x.values().nrows();
         let Workspace {
             h_enc,
             mu,
@@ -174,7 +175,7 @@ where
         } = ws;
         let (mu, logvar) = (&rows(mu, n), &rows(logvar, n));
         let d_logits = &mut rows_mut(d_logits, n);
-        let reconstruction = bce_grad(&rows(logits, n), x, d_logits, want_loss);
+        let reconstruction = bce_grad(&rows(logits, n), &x.values(), d_logits, want_loss);
         let d_z = &mut rows_mut(d_z, n);
         self.decoder.backward(
             &rows(z, n),
@@ -207,11 +208,12 @@ where
 
     /// The loss of the batch after [`Vae::forward`], without gradients (for evaluation).
     /// Uses `d_logits` as scratch.
-    pub fn loss(&self, x: &ArrayRef2<F>, ws: &mut Workspace<F>) -> Loss<F> {
+    pub fn loss(&self, x: &(impl Input<F> + ?Sized), ws: &mut Workspace<F>) -> Loss<F> {
+        let x = x.values();
         let n = x.nrows();
         let reconstruction = bce_grad(
             &rows(&ws.logits, n),
-            x,
+            &x,
             &mut rows_mut(&mut ws.d_logits, n),
             true,
         )

@@ -1,7 +1,7 @@
 //! Chapter 5: training chapter 4's VAE on real MNIST.
 //!
 //! [`data`] finds, fetches, verifies and reads MNIST; [`batches`] shuffles it into
-//! mini-batches; [`adam`] is the optimiser; [`trainer`] runs epochs and evaluations;
+//! mini-batches, which [`ink`] indexes by their nonzero pixels; [`adam`] is the optimiser; [`trainer`] runs epochs and evaluations;
 //! [`run`] is the whole command, writing what [`samples`], [`reconstructions`], [`grid`],
 //! [`animation`], [`metrics`], [`loss_plot`] and [`checkpoint`] make. [`seeds`] gives every
 //! random choice its own reproducible stream.
@@ -12,6 +12,7 @@ pub mod batches;
 pub mod checkpoint;
 pub mod data;
 pub mod grid;
+pub mod ink;
 pub mod loss_plot;
 pub mod metrics;
 pub mod options;

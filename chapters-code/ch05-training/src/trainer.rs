@@ -6,14 +6,15 @@ use std::path::Path;
 use anyhow::{Result, bail, ensure};
 use ch04_model::shape::VaeShape;
 use ch04_model::vae::{Latent, Loss, Vae};
-use ch04_model::workspace::{Workspace, rows, rows_mut};
-use ndarray::{Array2, ArrayView2};
+use ch04_model::workspace::Workspace;
+use ndarray::ArrayView2;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::adam::Adam;
-use crate::batches::{gather, shuffled_order};
+use crate::batches::shuffled_order;
 use crate::checkpoint::{Checkpoint, Settings};
+use crate::ink::InkedBatch;
 use crate::seeds::{self, Purpose};
 
 /// Everything that persists from step to step: the model, Adam's state, and the buffers a
@@ -30,31 +31,23 @@ pub struct Trainer {
 
 /// One thread's part of a batch: its images, activations and gradient.
 struct Shard {
-    batch: Array2<f32>,
+    batch: InkedBatch,
     ws: Workspace<f32>,
     grad: Vae<f32>,
 }
 
 impl Shard {
     /// Copies the images at `part` into this shard's batch and runs the forward pass on them
-    /// with noise from a generator seeded by `noise_seed`; returns how many images it holds.
-    fn forward(
-        &mut self,
-        vae: &Vae<f32>,
-        images: ArrayView2<u8>,
-        part: &[usize],
-        noise_seed: u64,
-    ) -> usize {
-        let x = &mut rows_mut(&mut self.batch, part.len());
-        gather(images, part, x.view_mut());
+    /// with noise from a generator seeded by `noise_seed`.
+    fn forward(&mut self, vae: &Vae<f32>, images: ArrayView2<u8>, part: &[usize], noise_seed: u64) {
+        self.batch.gather(images, part);
         let mut noise = StdRng::seed_from_u64(noise_seed);
-        vae.forward(x, Latent::Sample(&mut noise), &mut self.ws);
-        part.len()
+        vae.forward(&self.batch, Latent::Sample(&mut noise), &mut self.ws);
     }
 
     fn new(shape: VaeShape, capacity: usize) -> Self {
         Shard {
-            batch: Array2::zeros((capacity, shape.input)),
+            batch: InkedBatch::new(capacity, shape.input),
             ws: Workspace::new(shape, capacity),
             grad: Vae::zeros(shape),
         }
@@ -154,9 +147,8 @@ impl Trainer {
             let noise_seeds: Vec<u64> = self.shards.iter().map(|_| rng.random()).collect();
             let (vae, beta) = (&self.vae, self.beta);
             let losses = on_shards(&mut self.shards, indices, |k, shard, part| {
-                let n = shard.forward(vae, images, part, noise_seeds[k]);
-                let x = &rows(&shard.batch, n);
-                vae.backward(x, &mut shard.ws, beta, &mut shard.grad, true)
+                shard.forward(vae, images, part, noise_seeds[k]);
+                vae.backward(&shard.batch, &mut shard.ws, beta, &mut shard.grad, true)
                     .expect("the loss was asked for")
             });
             let (reconstruction, kl) = losses.iter().fold((0.0, 0.0), |(r, k), l| {
@@ -203,8 +195,8 @@ impl Trainer {
             let noise_seeds: Vec<u64> = self.shards.iter().map(|_| rng.random()).collect();
             let vae = &self.vae;
             let losses = on_shards(&mut self.shards, indices, |k, shard, part| {
-                let n = shard.forward(vae, images, part, noise_seeds[k]);
-                vae.loss(&rows(&shard.batch, n), &mut shard.ws)
+                shard.forward(vae, images, part, noise_seeds[k]);
+                vae.loss(&shard.batch, &mut shard.ws)
             });
             for loss in losses {
                 sum.reconstruction += f64::from(loss.reconstruction);

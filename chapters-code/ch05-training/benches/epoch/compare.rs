@@ -1,0 +1,365 @@
+//! `--compare`: chapter 5 and the PyTorch reference, back to back in one run on one machine.
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use ch04_model::shape::VaeShape;
+use ch05_training::data::DataSet;
+use ch05_training::trainer::Trainer;
+use support::atomic::write_atomic;
+
+use crate::torch::{self, Runner, Setting, TorchRun};
+use crate::{Options, machine};
+
+/// The hidden widths and batch sizes of the scaling table.
+const HIDDEN: [usize; 3] = [400, 800, 1600];
+const BATCHES: [usize; 3] = [32, 128, 512];
+/// The batch of the IWAE paper's experiments (chapter 7), on chapter 5's model.
+const SMALL_BATCH: usize = 20;
+
+/// Chapter 5's figures for one setting.
+struct RustRun {
+    seconds: Vec<f64>,
+    test_loss: Option<f64>,
+}
+
+/// One row of the scaling table.
+struct Row {
+    hidden: usize,
+    batch: usize,
+    rust: f64,
+    torch: Option<f64>,
+}
+
+pub fn run(options: &Options, set: &DataSet) -> Result<()> {
+    let threads = options.threads.unwrap_or(2);
+    let epochs = options.epochs.unwrap_or(10);
+    let torch_version = torch::available(&options.python);
+    if let (Some(path), Err(why)) = (&options.results, &torch_version) {
+        bail!(
+            "--results {}: a comparison needs PyTorch: {why}",
+            path.display()
+        );
+    }
+    let env: &[(&str, &str)] = if options.omp_passive {
+        &[("OMP_WAIT_POLICY", "PASSIVE")]
+    } else {
+        &[]
+    };
+    let runner = Runner {
+        python: &options.python,
+        data_dir: &set.files.dir,
+        env,
+    };
+    let torch_env = env
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let load_before = machine::load_average();
+    let cpu = machine::cpu_model();
+    let rustc = machine::rustc_version();
+    println!(
+        "machine: {cpu}, {} logical cores, {}; {rustc}",
+        machine::cores(),
+        machine::vector_instructions()
+    );
+    match &torch_version {
+        Ok(v) => println!(
+            "PyTorch {v} ({torch_env}{}{} {})",
+            if torch_env.is_empty() { "" } else { " " },
+            options.python,
+            torch::SCRIPT
+        ),
+        Err(why) => println!("PyTorch: not compared: {why}"),
+    }
+    println!(
+        "\n== the default model 784-400-20-400-784, batch 128, {threads} threads each, \
+         {epochs} epochs (seconds of training per epoch of {} images)",
+        set.train.images.nrows()
+    );
+    let rust = rust_run(set, 400, 128, threads, epochs, None, true)?;
+    let rust_peak = machine::peak_memory_kib().map(|k| k as f64 / 1024.0);
+    let reference = match torch_version {
+        Ok(_) => Some(torch::run(
+            &runner,
+            &Setting {
+                hidden: 400,
+                batch: 128,
+                epochs,
+                threads,
+                limit: None,
+                test: true,
+            },
+        )?),
+        Err(_) => None,
+    };
+    print_epochs(&rust, reference.as_ref());
+    let rust_median = median(&rust.seconds);
+    let torch_median = reference.as_ref().map(|t| median(&t.seconds));
+    println!(
+        "median seconds per epoch: Rust {rust_median:.2} (range {:.2}-{:.2})",
+        min(&rust.seconds),
+        max(&rust.seconds)
+    );
+    if let (Some(t), Some(tm)) = (&reference, torch_median) {
+        println!(
+            "                          PyTorch {tm:.2} (range {:.2}-{:.2}), {} threads",
+            min(&t.seconds),
+            max(&t.seconds),
+            t.threads
+        );
+        println!("ratio Rust / PyTorch: {:.2}", rust_median / tm);
+    }
+    println!(
+        "test loss after {epochs} epochs: Rust {}, PyTorch {}",
+        show(rust.test_loss),
+        show(reference.as_ref().and_then(|t| t.test_loss))
+    );
+    println!(
+        "peak resident memory: Rust {} MiB, PyTorch {} MiB",
+        show0(rust_peak),
+        show0(reference.as_ref().and_then(|t| t.peak_mib))
+    );
+
+    let mut rows = Vec::new();
+    let all = set.train.images.nrows();
+    let timed = options.scaling_images.clamp(1, all);
+    let limit = (timed < all).then_some(timed);
+    let per_epoch = all as f64 / timed as f64;
+    if !options.no_scaling {
+        println!(
+            "\n== how the cost grows: seconds per epoch of {all} images (timed on {timed}, one \
+             pass each, no test evaluation)"
+        );
+        println!("hidden  batch  Rust s  PyTorch s  ratio");
+        let settings = HIDDEN
+            .iter()
+            .flat_map(|&h| BATCHES.iter().map(move |&b| (h, b)))
+            .chain([(400, SMALL_BATCH)]);
+        for (hidden, batch) in settings {
+            let r = rust_run(set, hidden, batch, threads, 1, limit, false)?;
+            let t = match &reference {
+                Some(_) => Some(torch::run(
+                    &runner,
+                    &Setting {
+                        hidden,
+                        batch,
+                        epochs: 1,
+                        threads,
+                        limit,
+                        test: false,
+                    },
+                )?),
+                None => None,
+            };
+            let row = Row {
+                hidden,
+                batch,
+                rust: r.seconds[0] * per_epoch,
+                torch: t.map(|t| t.seconds[0] * per_epoch),
+            };
+            println!(
+                "{hidden:>6}  {batch:>5}  {:>6.2}  {:>9}  {:>5}",
+                row.rust,
+                show(row.torch),
+                row.torch
+                    .map_or("-".into(), |t| format!("{:.2}", row.rust / t))
+            );
+            rows.push(row);
+        }
+        if let Some(row) = rows.iter().find(|r| r.batch == SMALL_BATCH) {
+            println!(
+                "batch {SMALL_BATCH} (the IWAE paper's): {:.3} passes over the training set per \
+                 second (Rust), {} (PyTorch); chapter 7's 784-200-200-50 model is not in this \
+                 workspace, so chapter 5's stands in",
+                1.0 / row.rust,
+                row.torch.map_or("-".into(), |t| format!("{:.3}", 1.0 / t))
+            );
+        }
+    }
+
+    let load = [load_before, machine::load_average()];
+    println!(
+        "\nload average (1 minute) before and after: {} and {}",
+        show(load[0]),
+        show(load[1])
+    );
+    if let (Some(path), Some(reference)) = (&options.results, &reference) {
+        let text = results_toml(
+            &Measured {
+                load,
+                torch_env: &torch_env,
+                scaling_images: timed,
+                cpu: &cpu,
+                rustc: &rustc,
+                threads,
+                epochs,
+                rust: &rust,
+                rust_peak,
+                reference,
+            },
+            &rows,
+        );
+        write_atomic(path, text.as_bytes())?;
+        println!("\nwrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Trains `epochs` epochs of a fresh model and times each; with `test`, evaluates after each.
+fn rust_run(
+    set: &DataSet,
+    hidden: usize,
+    batch: usize,
+    threads: usize,
+    epochs: usize,
+    limit: Option<usize>,
+    test: bool,
+) -> Result<RustRun> {
+    let all = set.train.images.view();
+    let images = all.slice(ndarray::s![..limit.unwrap_or(all.nrows()), ..]);
+    let shape = VaeShape {
+        hidden,
+        ..VaeShape::MNIST
+    };
+    let mut trainer = Trainer::new(shape, batch, 1e-3, 1);
+    trainer.set_threads(threads);
+    let mut seconds = Vec::new();
+    let mut test_loss = None;
+    for epoch in 1..=epochs {
+        let start = Instant::now();
+        trainer.train_epoch(images, epoch, 1, |_| {})?;
+        seconds.push(start.elapsed().as_secs_f64());
+        if test {
+            test_loss = Some(
+                trainer
+                    .evaluate(set.test.images.view(), 1, epoch)
+                    .per_image(),
+            );
+        }
+    }
+    Ok(RustRun { seconds, test_loss })
+}
+
+fn print_epochs(rust: &RustRun, torch: Option<&TorchRun>) {
+    println!("epoch  Rust s  PyTorch s");
+    for (i, r) in rust.seconds.iter().enumerate() {
+        let t = torch.and_then(|t| t.seconds.get(i).copied());
+        println!("{:>5}  {r:>6.2}  {:>9}", i + 1, show(t));
+    }
+}
+
+/// Everything the main comparison measured, for the results file.
+struct Measured<'a> {
+    load: [Option<f64>; 2],
+    torch_env: &'a str,
+    scaling_images: usize,
+    cpu: &'a str,
+    rustc: &'a str,
+    threads: usize,
+    epochs: usize,
+    rust: &'a RustRun,
+    rust_peak: Option<f64>,
+    reference: &'a TorchRun,
+}
+
+/// The results file: plain TOML, numbers rounded as the book quotes them.
+fn results_toml(m: &Measured, rows: &[Row]) -> String {
+    let (rust, torch) = (median(&m.rust.seconds), median(&m.reference.seconds));
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Written by `cargo bench -p ch05-training -- --compare --results <this file>`: chapter 5's\n\
+         # training and the PyTorch reference script (reference/vae_torch.py), back to back in one\n\
+         # run. Seconds are seconds of training per epoch of 60,000 images (the test evaluation is\n\
+         # not timed): for the default model the median over the epochs; in the scaling table one\n\
+         # pass over the first `scaling_images` images, times 60,000 / scaling_images.\n\
+         # load_average: the machine's one-minute load average before and after the run."
+    );
+    let _ = writeln!(s, "machine = {:?}", m.cpu);
+    let _ = writeln!(s, "cores = {}", machine::cores());
+    let _ = writeln!(
+        s,
+        "vector_instructions = {:?}",
+        machine::vector_instructions()
+    );
+    let _ = writeln!(s, "rustc = {:?}", m.rustc);
+    let _ = writeln!(s, "torch = {:?}", m.reference.version);
+    let _ = writeln!(s, "torch_threads = {}", m.reference.threads);
+    let _ = writeln!(s, "torch_env = {:?}", m.torch_env);
+    let _ = writeln!(s, "rust_threads = {}", m.threads);
+    let _ = writeln!(s, "epochs = {}", m.epochs);
+    if let [Some(before), Some(after)] = m.load {
+        let _ = writeln!(s, "load_average = [{before:.2}, {after:.2}]");
+    }
+    let _ = writeln!(s, "rust_seconds = {rust:.2}");
+    let _ = writeln!(s, "torch_seconds = {torch:.2}");
+    let _ = writeln!(s, "ratio = {:.2}", rust / torch);
+    let _ = writeln!(
+        s,
+        "rust_seconds_range = [{:.2}, {:.2}]",
+        min(&m.rust.seconds),
+        max(&m.rust.seconds)
+    );
+    let _ = writeln!(
+        s,
+        "torch_seconds_range = [{:.2}, {:.2}]",
+        min(&m.reference.seconds),
+        max(&m.reference.seconds)
+    );
+    if let Some(l) = m.rust.test_loss {
+        let _ = writeln!(s, "rust_test_loss = {l:.2}");
+    }
+    if let Some(l) = m.reference.test_loss {
+        let _ = writeln!(s, "torch_test_loss = {l:.2}");
+    }
+    if let Some(mib) = m.rust_peak {
+        let _ = writeln!(s, "rust_peak_mib = {mib:.0}");
+    }
+    if let Some(mib) = m.reference.peak_mib {
+        let _ = writeln!(s, "torch_peak_mib = {mib:.0}");
+    }
+    if !rows.is_empty() {
+        let _ = writeln!(s, "scaling_images = {}", m.scaling_images);
+    }
+    for row in rows {
+        let _ = writeln!(s, "\n[[scaling]]");
+        let _ = writeln!(s, "hidden = {}", row.hidden);
+        let _ = writeln!(s, "batch = {}", row.batch);
+        let _ = writeln!(s, "rust_seconds = {:.2}", row.rust);
+        if let Some(t) = row.torch {
+            let _ = writeln!(s, "torch_seconds = {t:.2}");
+            let _ = writeln!(s, "ratio = {:.2}", row.rust / t);
+        }
+    }
+    s
+}
+
+fn median(xs: &[f64]) -> f64 {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn min(xs: &[f64]) -> f64 {
+    xs.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+fn max(xs: &[f64]) -> f64 {
+    xs.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+}
+
+fn show(x: Option<f64>) -> String {
+    x.map_or("-".into(), |x| format!("{x:.2}"))
+}
+
+fn show0(x: Option<f64>) -> String {
+    x.map_or("-".into(), |x| format!("{x:.0}"))
+}

@@ -1,0 +1,117 @@
+//! `cargo bench -p ch05-training`: the speed and memory of training on real MNIST, printed as
+//! figures, not asserted: timings vary by machine and, on a shared machine, from run to run.
+//!
+//! Without options it trains two epochs of the default model (784-400-20-400-784, batch 128)
+//! on the 60,000 training images and evaluates the test set, then prints images per second,
+//! seconds per epoch, the GFLOP/s of the matrix products and the peak resident memory.
+//!
+//! `cargo bench -p ch05-training -- --compare` runs chapter 5's training and the PyTorch
+//! reference script (`reference/vae_torch.py`, which needs `pip install torch numpy`) back to
+//! back on the same machine and the same files: seconds per epoch of each and their ratio,
+//! the test losses, then seconds per epoch for hidden widths 400/800/1600 and batches
+//! 32/128/512. `--results FILE` writes the figures to a TOML file (the book's is
+//! `book/media/ch05-training/speed.toml`).
+
+mod compare;
+mod machine;
+mod torch;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Result;
+use ch04_model::shape::VaeShape;
+use ch05_training::data::{self, DataOptions, Dataset};
+use ch05_training::trainer::Trainer;
+use clap::Parser;
+
+/// Figures of chapter 5's training speed, and a side-by-side comparison with PyTorch.
+#[derive(Debug, Parser)]
+struct Options {
+    /// Run chapter 5 and the PyTorch reference back to back (and the scaling table).
+    #[arg(long)]
+    compare: bool,
+
+    /// Epochs to time (default: 2, or 10 with --compare).
+    #[arg(long)]
+    epochs: Option<usize>,
+
+    /// Threads for both implementations (default: every core, or 2 with --compare).
+    #[arg(long)]
+    threads: Option<usize>,
+
+    /// With --compare, write every figure to this TOML file.
+    #[arg(long)]
+    results: Option<PathBuf>,
+
+    /// With --compare, skip the table of hidden widths and batch sizes.
+    #[arg(long)]
+    no_scaling: bool,
+
+    /// With --compare, time the table's settings on the first N training images only (the
+    /// seconds are still per epoch of all of them: the time of N images times 60,000 / N).
+    #[arg(long, default_value_t = 60_000)]
+    scaling_images: usize,
+
+    /// Run PyTorch with OMP_WAIT_POLICY=PASSIVE: its threads sleep between operations instead
+    /// of spinning, which it needs on a machine that other programs keep busy.
+    #[arg(long)]
+    omp_passive: bool,
+
+    /// The Python interpreter that has torch and numpy.
+    #[arg(long, default_value = "python3")]
+    python: String,
+
+    /// Passed by `cargo bench` to every benchmark; ignored.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+fn main() -> Result<()> {
+    let options = Options::parse();
+    let set = data::load(&DataOptions {
+        dataset: Dataset::Mnist,
+        data_dir: std::env::var_os("MNIST_DIR").map(Into::into),
+    })?;
+    if options.compare {
+        return compare::run(&options, &set);
+    }
+    let epochs = options.epochs.unwrap_or(2);
+    let batch = 128;
+    let shape = VaeShape::MNIST;
+    let mut trainer = Trainer::new(shape, batch, 1e-3, 1);
+    if let Some(threads) = options.threads {
+        trainer.set_threads(threads);
+    }
+    let images = set.train.images.view();
+    let n = images.nrows();
+    let steps = n.div_ceil(batch);
+    let flops = shape.step_flops(batch) * (n as f64 / batch as f64);
+    println!(
+        "training {epochs} epochs of {n} images, batch {batch}, {steps} steps per epoch, \
+         {} threads, {:.2e} flop of dense matrix products per epoch",
+        trainer.threads(),
+        flops
+    );
+    println!("epoch  seconds  images/s  GFLOP/s  train loss  test loss  eval seconds");
+    for epoch in 1..=epochs {
+        let start = Instant::now();
+        let train_loss = trainer.train_epoch(images, epoch, 1, |_| {})?;
+        let seconds = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        let test = trainer.evaluate(set.test.images.view(), 1, epoch);
+        let eval = start.elapsed().as_secs_f64();
+        println!(
+            "{epoch:>5}  {seconds:>7.3}  {:>8.0}  {:>7.1}  {train_loss:>10.2}  {:>9.2}  {eval:>12.3}",
+            n as f64 / seconds,
+            flops / seconds / 1e9,
+            test.per_image(),
+        );
+    }
+    println!("(GFLOP/s counts the dense products' operations, skipped zero pixels included)");
+    match machine::peak_memory_kib() {
+        Some(kib) => println!("peak resident memory: {:.0} MiB", kib as f64 / 1024.0),
+        None => println!("peak resident memory: unknown (no /proc/self/status)"),
+    }
+    Ok(())
+}

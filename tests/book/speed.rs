@@ -1,0 +1,173 @@
+//! The section "How fast, and why" quotes the results file that the comparison command wrote
+//! (`cargo bench -p ch05-training -- --compare --results book/media/ch05-training/speed.toml`):
+//! every figure it states is that file's, so a new measurement cannot leave old prose behind.
+
+use std::path::Path;
+
+use toml::{Table, Value};
+
+use crate::files;
+
+const RESULTS: &str = "book/media/ch05-training/speed.toml";
+const HEADING: &str = "How fast, and why";
+const COMMAND: &str = "cargo bench -p ch05-training -- --compare";
+
+pub fn check(root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let text = match std::fs::read_to_string(root.join(RESULTS)) {
+        Ok(t) => t,
+        Err(e) => return vec![format!("{RESULTS}: {e}")],
+    };
+    let results: Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => return vec![format!("{RESULTS}: not TOML: {e}")],
+    };
+    let pages: Vec<_> = files::with_extension(&root.join("book"), "md")
+        .into_iter()
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            section(&text).map(|s| (p, s))
+        })
+        .collect();
+    let [(page, section)] = &pages[..] else {
+        return vec![format!(
+            "{} pages have a section \"{HEADING}\", expected exactly one",
+            pages.len()
+        )];
+    };
+    let page = files::relative(page, root);
+    let mut expect = |what: &str, quoted: String| {
+        if !section.contains(&quoted) {
+            problems.push(format!(
+                "{page}, \"{HEADING}\": does not quote {what} {quoted:?} from {RESULTS}"
+            ));
+        }
+    };
+    expect("the command", COMMAND.into());
+    for key in ["machine", "torch"] {
+        expect(key, string(&results, key));
+    }
+    for key in [
+        "rust_seconds",
+        "torch_seconds",
+        "ratio",
+        "rust_test_loss",
+        "torch_test_loss",
+    ] {
+        expect(key, number(&results, key));
+    }
+    expect(
+        "torch_threads",
+        format!("{} threads", number(&results, "torch_threads")),
+    );
+    let env = string(&results, "torch_env");
+    if !env.is_empty() {
+        expect("torch_env", env);
+    }
+    if let Some(images) = results.get("scaling_images").and_then(Value::as_integer) {
+        let plain = images.to_string();
+        let grouped = with_commas(images);
+        if !section.contains(&plain) {
+            expect("scaling_images", grouped);
+        }
+    }
+    for key in ["rust_seconds_range", "torch_seconds_range"] {
+        let range = results.get(key).and_then(Value::as_array);
+        let ends: Vec<String> = range
+            .into_iter()
+            .flatten()
+            .map(|v| v.as_float().map_or("?".into(), |x| format!("{x:.2}")))
+            .collect();
+        expect(key, ends.join("-"));
+    }
+    let rows = results
+        .get("scaling")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if rows.is_empty() {
+        problems.push(format!("{RESULTS}: no [[scaling]] rows"));
+    }
+    let table: Vec<Vec<String>> = section
+        .lines()
+        .filter(|l| l.trim_start().starts_with('|'))
+        .map(|l| {
+            l.trim()
+                .trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect();
+    for row in rows {
+        let Some(row) = row.as_table() else { continue };
+        let cells: Vec<String> = ["hidden", "batch", "rust_seconds", "torch_seconds", "ratio"]
+            .iter()
+            .map(|k| number(row, k))
+            .collect();
+        if !table.iter().any(|t| t.starts_with(&cells)) {
+            problems.push(format!(
+                "{page}, \"{HEADING}\": no table row | {} |, as in {RESULTS}",
+                cells.join(" | ")
+            ));
+        }
+    }
+    problems
+}
+
+/// The section under the heading, up to the next heading of the same or a higher level
+/// (lines inside fenced code blocks are not headings).
+fn section(page: &str) -> Option<String> {
+    let mut fenced = false;
+    let headings: Vec<(usize, usize, &str)> = page
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            if line.trim_start().starts_with("```") {
+                fenced = !fenced;
+            }
+            let level = line.chars().take_while(|&c| c == '#').count();
+            let title = line[level..].strip_prefix(' ')?;
+            (!fenced && level > 0).then_some((i, level, title.trim()))
+        })
+        .collect();
+    let (at, (start, level, _)) = headings
+        .iter()
+        .enumerate()
+        .find(|(_, (_, _, title))| *title == HEADING)?;
+    let end = headings[at + 1..]
+        .iter()
+        .find(|(_, l, _)| l <= level)
+        .map_or(usize::MAX, |(i, _, _)| *i);
+    let lines: Vec<&str> = page.lines().collect();
+    Some(lines[*start..end.min(lines.len())].join("\n"))
+}
+
+/// 20000 as the prose writes it, 20,000.
+fn with_commas(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn string(table: &Table, key: &str) -> String {
+    table
+        .get(key)
+        .and_then(Value::as_str)
+        .map_or_else(|| format!("<no string {key}>"), str::to_string)
+}
+
+/// A number as the results file writes it: integers whole, others with two decimals.
+fn number(table: &Table, key: &str) -> String {
+    match table.get(key) {
+        Some(Value::Integer(i)) => i.to_string(),
+        Some(Value::Float(x)) => format!("{x:.2}"),
+        _ => format!("<no number {key}>"),
+    }
+}
