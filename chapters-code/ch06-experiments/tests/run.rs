@@ -39,7 +39,11 @@ fn a_tiny_run_writes_every_figure() {
         png_size(&out.join(experiments::INTERPOLATION_PNG)),
         (685, 457)
     );
-    assert_eq!(png_size(&out.join(experiments::BETA_SAMPLES)), (1061, 379));
+    // Three panels side by side, under a strip of 36 pixels for their captions.
+    assert_eq!(
+        png_size(&out.join(experiments::BETA_SAMPLES)),
+        (1061, 343 + 36)
+    );
     let gif = std::fs::read(out.join(experiments::INTERPOLATION_GIF)).unwrap();
     let decoder = gif::DecodeOptions::new().read_info(gif.as_slice()).unwrap();
     assert_eq!((decoder.width(), decoder.height()), (341, 171));
