@@ -12,7 +12,6 @@ use crate::setup::{self, Part, Setup};
 
 /// Part 1: the KL divergence between pairs of one-dimensional Gaussians, both ways, and the
 /// smallest of it over random pairs.
-
 pub fn kl_pairs(seed: u64) -> String {
     let mut text = String::new();
     let _ = writeln!(
