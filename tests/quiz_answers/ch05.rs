@@ -49,6 +49,7 @@ fn a_two_dimensional_models_checkpoint_holds_7_574_256_bytes_of_numbers() {
         beta: config.beta,
         seed: config.seed,
         threads: 2,
+        kl_warmup: config.kl_warmup,
     };
     let trainer = Trainer::new(shape, config.batch_size, config.lr, 1);
     let file = trainer.checkpoint(10, settings).to_bytes().len();

@@ -65,6 +65,14 @@ impl ClassConditionalGaussians {
         self.priors[c].ln() + self.classes[c].log_density(x)
     }
 
+    /// The log-odds `log p(x, y = 1) - log p(x, y = 0)` at the point `(x1, x2)`: the
+    /// classifier's boundary is where it is zero, a conic since each class has its own
+    /// covariance.
+    pub fn log_odds(&self, x1: f64, x2: f64) -> f64 {
+        let x = ndarray::array![x1, x2];
+        self.log_joint(x.view(), 1) - self.log_joint(x.view(), 0)
+    }
+
     // ANCHOR: score_classify_sample
     /// `log p(x) = log Σ_c p(x, y = c)`: how typical `x` is of the data, whatever its class.
     pub fn log_density(&self, x: ArrayView1<f64>) -> f64 {

@@ -3,6 +3,7 @@
 use support::plot::{Chart, LegendPosition, Marker, PALETTE, PointGroup, Series};
 
 use crate::bound::{PathPoint, Scored};
+use crate::modes::{ModesReport, TwoModes};
 
 /// The ELBO and its two terms as `q` moves from the prior (`t = 0`) to the posterior
 /// (`t = 1`), under the flat line of `log p(x)`.
@@ -63,4 +64,41 @@ pub fn gap_chart(scored: &[Scored], log_px: f64) -> Chart {
             .color(PALETTE[0])
             .marker(Marker::Ring, 3),
     )
+}
+
+/// The two-mode target's density and the two Gaussians fitted to it, one per direction of
+/// the KL divergence, on `[-6, 6]`.
+pub fn modes_chart(target: &TwoModes, report: &ModesReport) -> Chart {
+    let xs: Vec<f64> = (0..=600)
+        .map(|i| -6.0 + 12.0 * f64::from(i) / 600.0)
+        .collect();
+    let curve = |log_density: &dyn Fn(f64) -> f64| -> Vec<(f64, f64)> {
+        xs.iter().map(|&x| (x, log_density(x).exp())).collect()
+    };
+    let fit = |f: crate::modes::Fit| move |x: f64| f.log_density(x);
+    Chart::new("One Gaussian fitted to two modes", "z", "density")
+        .size(560, 380)
+        .legend(LegendPosition::UpperLeft)
+        .ranges((-6.0, 6.0), (0.0, 0.9))
+        .with_line(
+            Series::new("target p", curve(&|x| target.log_density(x)))
+                .color(PALETTE[7])
+                .stroke(2, false),
+        )
+        .with_line(
+            Series::new(
+                "q minimising KL(p || q): covers",
+                curve(&fit(report.covering)),
+            )
+            .color(PALETTE[0])
+            .stroke(2, false),
+        )
+        .with_line(
+            Series::new(
+                "q minimising KL(q || p): seeks",
+                curve(&fit(report.seeking)),
+            )
+            .color(PALETTE[1])
+            .stroke(2, true),
+        )
 }

@@ -16,6 +16,7 @@ pub mod divergence;
 pub mod elbo;
 pub mod figures;
 pub mod kl;
+pub mod modes;
 pub mod monte_carlo;
 pub mod report;
 pub mod setup;

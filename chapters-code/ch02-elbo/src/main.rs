@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 
 use ch02_elbo::setup::{self, Part, Setup};
-use ch02_elbo::{amortised, bound, figures, monte_carlo, report};
+use ch02_elbo::{amortised, bound, figures, modes, monte_carlo, report};
 
 /// Compares the closed-form KL divergence of a diagonal Gaussian from N(0, I) with its Monte
 /// Carlo estimate; then, on a linear-Gaussian model whose log p(x) and posterior are exact,
@@ -84,5 +84,10 @@ fn main() -> Result<()> {
         &mut setup::rng(args.seed, Part::Amortisation),
     );
     print!("{}", report::encoders(&setup, &results, args.steps));
+    let fits = modes::fit_both(&modes::TARGET);
+    print!("{}", report::modes(&fits));
+    let file = args.out.join("modes.png");
+    figures::modes_chart(&modes::TARGET, &fits).save_png(&file)?;
+    println!("  wrote {}", file.display());
     Ok(())
 }

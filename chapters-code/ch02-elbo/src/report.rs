@@ -7,6 +7,7 @@ use crate::amortised::{self, FamilyResult};
 use crate::bound::{self, PathPoint};
 use crate::divergence::{self, kl_normal_1d};
 use crate::elbo::{elbo_monte_carlo, standard_normal};
+use crate::modes;
 use crate::monte_carlo::{self, kl_monte_carlo};
 use crate::setup::{self, Part, Setup};
 
@@ -237,6 +238,35 @@ pub fn encoders(setup: &Setup, results: &[FamilyResult], steps: usize) -> String
         text,
         "  full-covariance encoder: largest |A - A*| = {max_diff:.1e}, where A* = S* W^T / s^2"
     );
+    text
+}
+
+/// Part 6: one Gaussian fitted to a mixture of two, by each direction of the KL divergence.
+pub fn modes(r: &modes::ModesReport) -> String {
+    let t = modes::TARGET;
+    let mut text = String::new();
+    let _ = writeln!(text);
+    let _ = writeln!(
+        text,
+        "6. One Gaussian q fitted to p = N(-{c}, {s}^2)/2 + N({c}, {s}^2)/2, in each direction",
+        c = t.centre,
+        s = t.sd
+    );
+    let _ = writeln!(
+        text,
+        "  {:>22}  {:>16}  {:>9}  {:>9}",
+        "q minimises", "q", "KL(p||q)", "KL(q||p)"
+    );
+    for (name, fit, (forward, reverse)) in [
+        ("KL(p||q), covering", r.covering, r.covering_kl),
+        ("KL(q||p), seeking", r.seeking, r.seeking_kl),
+    ] {
+        let _ = writeln!(
+            text,
+            "  {name:>22}  {:>16}  {forward:>9.3}  {reverse:>9.3}",
+            format!("N({:.2}, {:.2}^2)", fit.mean, fit.sd)
+        );
+    }
     text
 }
 

@@ -12,6 +12,7 @@ pub mod bernoulli;
 pub mod decoder;
 pub mod dense;
 pub mod encoder;
+pub mod exercises;
 pub mod gradcheck;
 pub mod report;
 pub mod scalar;

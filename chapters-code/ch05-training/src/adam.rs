@@ -54,6 +54,7 @@ impl Adam {
         }
         self.t += 1;
         let t = self.t as i32;
+        // ANCHOR: corrections
         let correction1 = 1.0 - self.beta1.powi(t);
         let correction2 = 1.0 - self.beta2.powi(t);
         let constants = Constants {
@@ -63,6 +64,7 @@ impl Adam {
             step: self.lr / correction1,
             inv_sqrt_c2: 1.0 / correction2.sqrt(),
         };
+        // ANCHOR_END: corrections
         let threads = threads.max(1);
         let mut work: Vec<Vec<Slices>> = (0..threads).map(|_| Vec::new()).collect();
         for (i, ((p, m), v)) in params
@@ -125,12 +127,14 @@ impl Slices<'_> {
         // Equal lengths, stated once, let the compiler drop the bounds checks.
         let n = self.p.len();
         let (m, v) = (&mut self.m[..n], &mut self.v[..n]);
+        // ANCHOR: update
         for i in 0..n {
             let g = self.g.iter().fold(0.0, |sum, part| sum + part[i]);
             m[i] = flush(c.b1 * m[i] + (1.0 - c.b1) * g);
             v[i] = flush(c.b2 * v[i] + (1.0 - c.b2) * g * g);
             self.p[i] -= c.step * m[i] / (v[i].sqrt() * c.inv_sqrt_c2 + c.eps);
         }
+        // ANCHOR_END: update
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Settings {
     /// May change on resume: lowering it is how to continue a run that diverged.
     pub lr: f32,
     pub beta: f32,
+    /// Epochs over which the KL weight rises to `beta` (0: none); see [`crate::warmup`].
+    pub kl_warmup: usize,
     pub seed: u64,
     /// Each thread's share of a batch draws its own noise, so another thread count would
     /// continue as a different run.
@@ -49,6 +51,7 @@ impl Settings {
             ("batch_size", self.batch_size.to_string()),
             ("lr", self.lr.to_string()),
             ("beta", self.beta.to_string()),
+            ("kl_warmup", self.kl_warmup.to_string()),
             ("seed", self.seed.to_string()),
             ("threads", self.threads.to_string()),
         ]
@@ -92,6 +95,11 @@ impl Settings {
             batch_size: number("batch_size")?,
             lr: parsed(get("lr")?, "lr", name)?,
             beta: parsed(get("beta")?, "beta", name)?,
+            // Checkpoints written before the option existed had no warm-up.
+            kl_warmup: match pairs.iter().find(|(k, _)| k == "kl_warmup") {
+                Some((_, v)) => parsed(v, "kl_warmup", name)?,
+                None => 0,
+            },
             seed: parsed(get("seed")?, "seed", name)?,
             threads: number("threads")?,
         })
@@ -251,6 +259,7 @@ mod tests {
             batch_size: 128,
             lr: 1e-3,
             beta: 1.0,
+            kl_warmup: 0,
             seed: 1,
             threads: 2,
         }

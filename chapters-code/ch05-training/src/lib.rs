@@ -21,3 +21,4 @@ pub mod run;
 pub mod samples;
 pub mod seeds;
 pub mod trainer;
+pub mod warmup;

@@ -74,6 +74,11 @@ pub struct TrainConfig {
     #[arg(long, default_value_t = TrainConfig::CHAPTER_5.beta)]
     pub beta: f32,
 
+    /// KL warm-up: over the first N epochs the KL weight rises in equal steps from beta/N to
+    /// beta (0, the default: no warm-up).
+    #[arg(long, default_value_t = TrainConfig::CHAPTER_5.kl_warmup)]
+    pub kl_warmup: usize,
+
     /// Seed of every random choice: initial weights, batch order, noise.
     #[arg(long, default_value_t = TrainConfig::CHAPTER_5.seed)]
     pub seed: u64,
@@ -94,6 +99,7 @@ impl TrainConfig {
         hidden: 400,
         lr: 1e-3,
         beta: 1.0,
+        kl_warmup: 0,
         seed: 1,
         threads: None,
     };

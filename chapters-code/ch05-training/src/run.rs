@@ -19,6 +19,7 @@ use crate::progress;
 use crate::reconstructions;
 use crate::samples::{self, GRID};
 use crate::trainer::Trainer;
+use crate::warmup;
 
 /// The file names written into `--out`.
 pub const GIF: &str = "samples.gif";
@@ -88,6 +89,7 @@ pub fn train(config: &TrainConfig, data: &DataSet, outputs: Option<Outputs>) -> 
         batch_size: config.batch_size,
         lr: config.lr,
         beta: config.beta,
+        kl_warmup: config.kl_warmup,
         seed: config.seed,
         threads: trainer.threads(),
     };
@@ -136,6 +138,7 @@ pub fn train(config: &TrainConfig, data: &DataSet, outputs: Option<Outputs>) -> 
     }
     let z = samples::fixed_latents(config.seed, GRID * GRID, shape.latent);
     for epoch in done + 1..=config.epochs {
+        trainer.beta = warmup::kl_weight(config.beta, config.kl_warmup, epoch);
         let steps = data.train.len().div_ceil(config.batch_size);
         let mut bar = progress::EpochBar::new(epoch, config.epochs, steps);
         let start = Instant::now();

@@ -44,6 +44,7 @@ fn a_checkpoint_of_the_default_model_holds_7_833_888_bytes_of_numbers() {
         batch_size: config.batch_size,
         lr: config.lr,
         beta: config.beta,
+        kl_warmup: config.kl_warmup,
         seed: config.seed,
         threads: 2,
     };

@@ -89,6 +89,18 @@ pub fn side_by_side(pictures: &[GrayImage], gap: u32) -> GrayImage {
     out
 }
 
+/// The pictures of [`BETAS`] side by side, each under a caption naming its beta.
+pub fn labelled_side_by_side(pictures: &[GrayImage], gap: u32) -> anyhow::Result<GrayImage> {
+    let joined = side_by_side(pictures, gap);
+    let mut x = 0;
+    let mut captions = Vec::new();
+    for (p, b) in pictures.iter().zip(BETAS) {
+        captions.push((x + p.width() / 2, format!("\u{3b2} = {b}")));
+        x += p.width() + gap;
+    }
+    Ok(support::plot::with_captions(&joined, 36, &captions)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +111,26 @@ mod tests {
         // Column 0 varies (variance 1), column 1 barely (0.0025), column 2 not at all.
         let means = array![[1.0f32, 0.05, 3.0], [-1.0, -0.05, 3.0]];
         assert_eq!(active_units(means.view()), 1);
+    }
+
+    #[test]
+    fn each_panel_is_captioned_inside_the_picture() {
+        let panels = vec![GrayImage::from_pixel(60, 40, Luma([0])); 3];
+        let out = labelled_side_by_side(&panels, 8).unwrap();
+        assert_eq!(out.dimensions(), (3 * 60 + 2 * 8, 40 + 36));
+        if support::plot::font_available() {
+            // Ink in the caption strip above each panel, none between them.
+            for i in 0..3u32 {
+                let x0 = i * 68;
+                let ink = (x0..x0 + 60)
+                    .flat_map(|x| (0..36).map(move |y| (x, y)))
+                    .filter(|&(x, y)| out.get_pixel(x, y).0[0] < 128)
+                    .count();
+                assert!(ink > 10, "no caption over panel {i}");
+            }
+        }
+        // The panels themselves are untouched below the strip.
+        assert_eq!(out.get_pixel(30, 36 + 20).0[0], 0);
     }
 
     #[test]

@@ -205,7 +205,7 @@ pub fn run(settings: &Settings) -> Result<Results> {
         grids.push(beta::samples(&trainer, z.view(), side));
     }
     let path = settings.out.join(BETA_SAMPLES);
-    save_png(&beta::side_by_side(&grids, 16), &path)?;
+    save_png(&beta::labelled_side_by_side(&grids, 16)?, &path)?;
     files.push(path);
     let table = report::beta(&rows);
     println!("{table}");

@@ -362,8 +362,21 @@ impl Chart {
             }
             .map_err(|e| err(&e))?;
             if !series.label.is_empty() {
-                anno.label(series.label.as_str())
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                // The legend's sample is dashed too when the line is.
+                let dashed = series.dashed;
+                anno.label(series.label.as_str()).legend(move |(x, y)| {
+                    if dashed {
+                        plotters::element::DashedPathElement::new(
+                            vec![(x, y), (x + 18, y)],
+                            5,
+                            3,
+                            style,
+                        )
+                        .into_dyn()
+                    } else {
+                        PathElement::new(vec![(x, y), (x + 18, y)], style).into_dyn()
+                    }
+                });
             }
         }
 
@@ -498,6 +511,40 @@ fn axis_range<'a>(
     }
     let pad = if hi > lo { 0.05 * (hi - lo) } else { 1.0 };
     Ok((lo - pad, hi + pad))
+}
+
+/// `image` with a white strip `strip` pixels tall added on top, holding each caption centred
+/// at its horizontal position: labels inside the picture, for panels laid side by side. With
+/// no font (see [`font_path`]) the strip stays blank.
+pub fn with_captions(
+    image: &image::GrayImage,
+    strip: u32,
+    captions: &[(u32, String)],
+) -> Result<image::GrayImage, PlotError> {
+    let (w, h) = (image.width(), image.height() + strip);
+    let mut buffer = vec![255u8; w as usize * h as usize * 3];
+    if font_available() {
+        let root = BitMapBackend::with_buffer(&mut buffer, (w, h)).into_drawing_area();
+        let size = (f64::from(strip) * 0.6).max(8.0);
+        let style = TextStyle::from((FONT_FAMILY, size).into_font())
+            .color(&BLACK)
+            .pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Center,
+            ));
+        for (x, caption) in captions {
+            let at = (*x as i32, (strip / 2) as i32);
+            root.draw(&Text::new(caption.as_str(), at, &style))
+                .map_err(|e| PlotError::Draw(e.to_string()))?;
+        }
+        root.present().map_err(|e| PlotError::Draw(e.to_string()))?;
+    }
+    let mut out = image::DynamicImage::ImageRgb8(
+        RgbImage::from_raw(w, h, buffer).expect("the buffer holds w * h RGB pixels"),
+    )
+    .to_luma8();
+    image::imageops::replace(&mut out, image, 0, i64::from(strip));
+    Ok(out)
 }
 
 /// The family name the font is registered under.

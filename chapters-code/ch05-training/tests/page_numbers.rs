@@ -1,0 +1,82 @@
+//! Numbers that chapter 5's page derives from the book's run and from Adam's constants: each
+//! is computed here and must appear on the page as printed.
+
+use std::path::PathBuf;
+
+use ch05_training::adam::Adam;
+
+fn book(path: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book");
+    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Line breaks on the page are spaces.
+fn assert_page_says(page: &str, quoted: &str) {
+    let flat = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(quoted),
+        "book/ch05-training.md should say {quoted:?}"
+    );
+}
+
+/// The rate (the average KL) bounds the information in the code by log N plus the aggregate
+/// posterior's divergence from the prior; the page subtracts the first from the run's KL.
+#[test]
+fn the_rate_exceeds_what_the_images_can_carry() {
+    let page = book("ch05-training.md");
+    let metrics = book("media/ch05-training/metrics.csv");
+    let last = metrics.lines().last().expect("a row per epoch");
+    let columns: Vec<&str> = last.split(',').collect();
+    // epoch,train_loss,test_loss,test_recon,test_kl,seconds
+    assert_eq!(columns[0], "20", "the book's run has 20 epochs");
+    let kl: f64 = columns[4].parse().unwrap();
+    let (test_images, train_images) = (10_000f64, 60_000f64);
+    assert_page_says(&page, &format!("{:.2} nats of KL after epoch 20", kl));
+    assert_page_says(
+        &page,
+        &format!("$\\log N \\approx {:.2}$", test_images.ln()),
+    );
+    assert_page_says(&page, &format!("({:.2} for the 60,000", train_images.ln()));
+    let excess = kl - test_images.ln();
+    assert!(excess > 15.6 && excess < 15.7, "{excess}");
+    assert_page_says(&page, "more than 15.6 pay");
+    let quiz = book("quiz.md")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let quoted = format!("more than 15.6 of its {kl:.2} nats");
+    assert!(quiz.contains(&quoted), "book/quiz.md should say {quoted:?}");
+}
+
+/// Kingma & Ba's bound on one step, eta (1 - beta1) / sqrt(1 - beta2), is reached by a weight
+/// whose gradient was zero for a long time; a steady gradient moves it by eta.
+#[test]
+fn adams_largest_step_follows_a_long_run_of_zero_gradients() {
+    let lr = 1e-3;
+    let step_after = |zeros: usize, gradient: f32| {
+        let mut adam = Adam::new(&[1], lr);
+        let mut weight = [0.0f32];
+        for _ in 0..zeros {
+            adam.step(&mut [&mut weight[..]], &[&[0.0][..]]);
+        }
+        let before = weight[0];
+        adam.step(&mut [&mut weight[..]], &[&[gradient][..]]);
+        (before - weight[0]) / lr
+    };
+    let bound = (1.0 - 0.9f64) / (1.0 - 0.999f64).sqrt();
+    assert_eq!(format!("{bound:.2}"), "3.16");
+    let sparse = step_after(20_000, 0.5) as f64;
+    assert!((sparse - bound).abs() < 1e-3 * bound, "{sparse} vs {bound}");
+    assert_page_says(&book("ch05-training.md"), "\\approx 3.16\\, \\eta");
+
+    // A steady gradient, whatever its size: the step is eta.
+    let mut adam = Adam::new(&[1], lr);
+    let mut weight = [0.0f32];
+    let mut last = 0.0;
+    for _ in 0..100 {
+        let before = weight[0];
+        adam.step(&mut [&mut weight[..]], &[&[250.0][..]]);
+        last = (before - weight[0]) / lr;
+    }
+    assert!((last - 1.0).abs() < 1e-3, "{last}");
+}
