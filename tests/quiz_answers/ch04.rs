@@ -34,7 +34,7 @@ fn the_decoders_hidden_gradient_of_a_batch_of_64_is_64_by_400() {
     vae.forward(&x, Latent::Sample(&mut rng), &mut ws);
     let mut grad = Vae::zeros(shape);
     vae.backward(&x, &mut ws, 1.0, &mut grad, false);
-    let (rows, cols) = ws.d_h_dec.dim();
+    let (rows, cols) = ws.d_h_dec[0].dim();
     // Every accepted spelling names these two numbers, in this order, and nothing else.
     for text in accepted(QUIZ, "ch04-shape-d-h-dec") {
         let numbers: Vec<usize> = text

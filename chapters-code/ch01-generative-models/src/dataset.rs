@@ -61,7 +61,6 @@ pub fn true_classes() -> [Gaussian; 2] {
         Gaussian::new(array![-1.0, -0.5], array![[1.0, 0.5], [0.5, 0.8]]),
         Gaussian::new(array![1.2, 0.9], array![[0.5, -0.25], [-0.25, 1.0]]),
     ]
-    .map(|g| g.expect("a fixed positive definite covariance"))
 }
 
 /// `per_class` points from each of the [`true_classes`], class 0 first.

@@ -4,21 +4,7 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use rand::Rng;
 use rand_distr::StandardNormal;
 
-use crate::linalg::{CholeskyError, cholesky, log_det_from_cholesky, solve_lower};
-
-/// Why a Gaussian could not be built or fitted.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum GaussianError {
-    /// The mean and covariance have different dimensions.
-    #[error("a mean of dimension {mean} with a {cov}x{cov} covariance")]
-    DimensionMismatch { mean: usize, cov: usize },
-    /// The covariance is not symmetric positive definite.
-    #[error("the covariance is not positive definite: {0}")]
-    Covariance(#[from] CholeskyError),
-    /// Fitting needs more points than dimensions, or the covariance is singular.
-    #[error("{points} point(s) cannot fit a Gaussian in {dim} dimension(s)")]
-    TooFewPoints { points: usize, dim: usize },
-}
+use crate::linalg::{cholesky, log_det_from_cholesky, solve_lower};
 
 /// `N(mean, cov)`, with the Cholesky factor of `cov` kept for scoring and sampling.
 #[derive(Debug, Clone)]
@@ -30,18 +16,27 @@ pub struct Gaussian {
 }
 
 impl Gaussian {
-    /// `N(mean, cov)`; fails unless `cov` is a symmetric positive definite matrix of the
-    /// mean's dimension.
-    pub fn new(mean: Array1<f64>, cov: Array2<f64>) -> Result<Self, GaussianError> {
-        if cov.nrows() != mean.len() || cov.ncols() != mean.len() {
-            return Err(GaussianError::DimensionMismatch {
-                mean: mean.len(),
-                cov: cov.nrows(),
-            });
-        }
+    /// `N(mean, cov)`.
+    ///
+    /// # Panics
+    /// If `cov` is not a symmetric positive definite matrix of the mean's dimension: every
+    /// caller builds its covariance so that it is one.
+    pub fn new(mean: Array1<f64>, cov: Array2<f64>) -> Self {
+        Self::try_new(mean, cov).expect("the covariance must be positive definite")
+    }
+
+    /// `N(mean, cov)`, or `None` if `cov` is not positive definite.
+    fn try_new(mean: Array1<f64>, cov: Array2<f64>) -> Option<Self> {
+        assert!(
+            cov.nrows() == mean.len() && cov.ncols() == mean.len(),
+            "a mean of dimension {} with a {}x{} covariance",
+            mean.len(),
+            cov.nrows(),
+            cov.ncols()
+        );
         let chol = cholesky(cov.view())?;
         let log_det = log_det_from_cholesky(chol.view());
-        Ok(Self {
+        Some(Self {
             mean,
             cov,
             chol,
@@ -51,16 +46,17 @@ impl Gaussian {
 
     // ANCHOR: fit
     /// The maximum-likelihood fit to the rows of `points`: their mean, and their covariance
-    /// with divisor n.
-    pub fn fit(points: ArrayView2<f64>) -> Result<Self, GaussianError> {
+    /// with divisor n. `None` if that covariance is singular: fewer points than dimensions
+    /// plus one, or all of them on one line (one hyperplane).
+    pub fn fit(points: ArrayView2<f64>) -> Option<Self> {
         let (n, dim) = points.dim();
         if n <= dim {
-            return Err(GaussianError::TooFewPoints { points: n, dim });
+            return None;
         }
         let mean = points.mean_axis(Axis(0)).expect("n > 0");
         let centred = &points - &mean;
         let cov = centred.t().dot(&centred) / n as f64;
-        Self::new(mean, cov).map_err(|_| GaussianError::TooFewPoints { points: n, dim })
+        Self::try_new(mean, cov)
     }
     // ANCHOR_END: fit
 
@@ -140,7 +136,7 @@ mod tests {
 
     #[test]
     fn log_density_matches_the_one_dimensional_formula() {
-        let g = Gaussian::new(array![1.0], array![[4.0]]).unwrap();
+        let g = Gaussian::new(array![1.0], array![[4.0]]);
         // N(3; 1, 4) = exp(-(3-1)²/8) / sqrt(2π 4)
         let expected = -0.5 - 0.5 * (8.0 * std::f64::consts::PI).ln();
         assert!((g.log_density(array![3.0].view()) - expected).abs() < 1e-12);
@@ -148,7 +144,7 @@ mod tests {
 
     #[test]
     fn a_diagonal_gaussian_is_a_product_of_one_dimensional_ones() {
-        let g = Gaussian::new(array![0.0, 1.0], array![[1.0, 0.0], [0.0, 9.0]]).unwrap();
+        let g = Gaussian::new(array![0.0, 1.0], array![[1.0, 0.0], [0.0, 9.0]]);
         let one = |x: f64, m: f64, v: f64| {
             -0.5 * ((2.0 * std::f64::consts::PI * v).ln() + (x - m) * (x - m) / v)
         };
@@ -159,7 +155,7 @@ mod tests {
 
     #[test]
     fn fitting_samples_recovers_mean_and_covariance() {
-        let truth = Gaussian::new(array![1.0, -2.0], array![[2.0, 0.8], [0.8, 1.0]]).unwrap();
+        let truth = Gaussian::new(array![1.0, -2.0], array![[2.0, 0.8], [0.8, 1.0]]);
         let mut rng = StdRng::seed_from_u64(7);
         let n = 20_000;
         let mut points = Array2::<f64>::zeros((n, 2));
@@ -178,7 +174,7 @@ mod tests {
 
     #[test]
     fn contour_points_are_at_the_requested_mahalanobis_distance() {
-        let g = Gaussian::new(array![1.0, 2.0], array![[2.0, 0.8], [0.8, 1.0]]).unwrap();
+        let g = Gaussian::new(array![1.0, 2.0], array![[2.0, 0.8], [0.8, 1.0]]);
         let ring = g.contour(2.0, 40);
         assert_eq!(ring.len(), 41);
         assert_eq!(ring.first(), ring.last());
@@ -188,19 +184,21 @@ mod tests {
     }
 
     #[test]
-    fn bad_shapes_and_too_few_points_are_errors() {
-        assert!(matches!(
-            Gaussian::new(array![0.0], array![[1.0, 0.0], [0.0, 1.0]]),
-            Err(GaussianError::DimensionMismatch { .. })
-        ));
-        assert!(matches!(
-            Gaussian::fit(array![[0.0, 1.0], [2.0, 3.0]].view()),
-            Err(GaussianError::TooFewPoints { points: 2, dim: 2 })
-        ));
+    fn too_few_points_or_points_on_a_line_fit_nothing() {
+        assert!(Gaussian::fit(array![[0.0, 1.0], [2.0, 3.0]].view()).is_none());
         // Three points on a line: a singular covariance.
-        assert!(matches!(
-            Gaussian::fit(array![[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]].view()),
-            Err(GaussianError::TooFewPoints { .. })
-        ));
+        assert!(Gaussian::fit(array![[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]].view()).is_none());
+    }
+
+    #[test]
+    #[should_panic(expected = "a mean of dimension 1 with a 2x2 covariance")]
+    fn mismatched_shapes_are_a_bug() {
+        let _ = Gaussian::new(array![0.0], array![[1.0, 0.0], [0.0, 1.0]]);
+    }
+
+    #[test]
+    #[should_panic(expected = "the covariance must be positive definite")]
+    fn an_indefinite_covariance_is_a_bug() {
+        let _ = Gaussian::new(array![0.0, 0.0], array![[1.0, 2.0], [2.0, 1.0]]);
     }
 }

@@ -5,18 +5,24 @@ use ndarray::{Array1, Array2, ArrayView1};
 use rand::Rng;
 
 use crate::dataset::Labelled;
-use crate::gaussian::{Gaussian, GaussianError};
+use crate::gaussian::Gaussian;
 use crate::log_space::log_sum_exp;
 
-/// Why the class-conditional Gaussians could not be fitted.
+/// A class whose points do not determine a covariance: fewer than `dim + 1` of them, or all
+/// on one hyperplane (one line in the plane). The data's fault, not the caller's.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum GenerativeError {
-    /// Some class in `0..classes` has no point, or too few for a covariance.
-    #[error("class {class}: {source}")]
-    Class { class: usize, source: GaussianError },
-    /// No points to fit.
-    #[error("no points to fit")]
-    Empty,
+#[error(
+    "class {class} has {points} point(s), which do not determine a covariance in {dim} dimension(s): \
+     it needs at least {} not all on one hyperplane",
+    dim + 1
+)]
+pub struct ClassFitError {
+    /// The class.
+    pub class: usize,
+    /// How many points it has.
+    pub points: usize,
+    /// The dimension of the points.
+    pub dim: usize,
 }
 
 /// `p(y = c) = priors[c]` and `p(x | y = c) = N(x; μ_c, Σ_c)`.
@@ -32,18 +38,22 @@ impl ClassConditionalGaussians {
     // ANCHOR: fit
     /// The maximum-likelihood fit: each class's share of the points, and a Gaussian fitted
     /// to each class's points alone.
-    pub fn fit(data: &Labelled) -> Result<Self, GenerativeError> {
-        if data.is_empty() {
-            return Err(GenerativeError::Empty);
-        }
+    ///
+    /// # Panics
+    /// If `data` has no points.
+    pub fn fit(data: &Labelled) -> Result<Self, ClassFitError> {
+        assert!(!data.is_empty(), "no points to fit");
         let n = data.len() as f64;
         let mut priors = Vec::new();
         let mut classes = Vec::new();
         for c in 0..data.classes() {
             let points = data.of_class(c);
             priors.push(points.nrows() as f64 / n);
-            let gaussian = Gaussian::fit(points.view())
-                .map_err(|source| GenerativeError::Class { class: c, source })?;
+            let gaussian = Gaussian::fit(points.view()).ok_or(ClassFitError {
+                class: c,
+                points: points.nrows(),
+                dim: points.ncols(),
+            })?;
             classes.push(gaussian);
         }
         Ok(Self { priors, classes })
@@ -154,9 +164,29 @@ mod tests {
             x: ndarray::array![[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [5.0, 5.0]],
             y: vec![0, 0, 0, 1],
         };
-        assert!(matches!(
-            ClassConditionalGaussians::fit(&data),
-            Err(GenerativeError::Class { class: 1, .. })
-        ));
+        let error = ClassConditionalGaussians::fit(&data).unwrap_err();
+        assert_eq!(
+            error,
+            ClassFitError {
+                class: 1,
+                points: 1,
+                dim: 2
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            "class 1 has 1 point(s), which do not determine a covariance in 2 dimension(s): \
+             it needs at least 3 not all on one hyperplane"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "no points to fit")]
+    fn fitting_no_points_is_a_bug() {
+        let data = Labelled {
+            x: Array2::zeros((0, 2)),
+            y: Vec::new(),
+        };
+        let _ = ClassConditionalGaussians::fit(&data);
     }
 }

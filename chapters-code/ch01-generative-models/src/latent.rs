@@ -5,22 +5,8 @@ use ndarray::{Array1, Array2, ArrayView1};
 use rand::Rng;
 use rand_distr::{Distribution, Normal, StandardNormal};
 
-use crate::gaussian::{Gaussian, GaussianError};
+use crate::gaussian::Gaussian;
 use crate::linalg::{cholesky, inverse_from_cholesky};
-
-/// Why a linear-Gaussian model could not be built.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum LatentModelError {
-    /// `W` has `D` rows and `b` must have `D` entries too.
-    #[error("W has {rows} rows but b has {len} entries")]
-    ShapeMismatch { rows: usize, len: usize },
-    /// The noise standard deviation must be a positive number.
-    #[error("the noise standard deviation must be positive, not {0}")]
-    Noise(f64),
-    /// Latent and data dimensions must be at least 1.
-    #[error("latent and data dimensions must be at least 1")]
-    EmptyDimension,
-}
 
 /// `p(z) = N(0, I_k)`, `p(x | z) = N(W z + b, s² I_D)`: the simplest latent-variable model,
 /// and the one where the integral `p(x) = ∫ p(x|z) p(z) dz` has a closed form.
@@ -33,33 +19,44 @@ pub struct LinearGaussian {
 
 impl LinearGaussian {
     /// The model with decoder weights `w` (D x k), offset `b` (D) and noise `noise_std` (s).
-    pub fn new(w: Array2<f64>, b: Array1<f64>, noise_std: f64) -> Result<Self, LatentModelError> {
-        if w.nrows() != b.len() {
-            return Err(LatentModelError::ShapeMismatch {
-                rows: w.nrows(),
-                len: b.len(),
-            });
-        }
-        if w.nrows() == 0 || w.ncols() == 0 {
-            return Err(LatentModelError::EmptyDimension);
-        }
-        if !(noise_std > 0.0 && noise_std.is_finite()) {
-            return Err(LatentModelError::Noise(noise_std));
-        }
-        Ok(Self { w, b, noise_std })
+    ///
+    /// # Panics
+    /// If `b` does not have one entry per row of `w`, if `w` has no row or no column, or if
+    /// `noise_std` is not a positive number.
+    pub fn new(w: Array2<f64>, b: Array1<f64>, noise_std: f64) -> Self {
+        assert_eq!(
+            w.nrows(),
+            b.len(),
+            "W has {} rows but b has {} entries",
+            w.nrows(),
+            b.len()
+        );
+        assert!(
+            w.nrows() > 0 && w.ncols() > 0,
+            "latent and data dimensions must be at least 1"
+        );
+        assert!(
+            noise_std > 0.0 && noise_std.is_finite(),
+            "the noise standard deviation must be positive, not {noise_std}"
+        );
+        Self { w, b, noise_std }
     }
 
     /// A model with `W`'s entries drawn from `N(0, 1/k)` and `b = 0`, so that every coordinate
     /// of `x` has variance about `1 + s²` whatever the latent dimension `k`.
+    ///
+    /// # Panics
+    /// As [`Self::new`]: if a dimension is 0 or `noise_std` is not positive.
     pub fn random<R: Rng + ?Sized>(
         latent_dim: usize,
         data_dim: usize,
         noise_std: f64,
         rng: &mut R,
-    ) -> Result<Self, LatentModelError> {
-        if latent_dim == 0 || data_dim == 0 {
-            return Err(LatentModelError::EmptyDimension);
-        }
+    ) -> Self {
+        assert!(
+            latent_dim > 0 && data_dim > 0,
+            "latent and data dimensions must be at least 1"
+        );
         let normal = Normal::new(0.0, (1.0 / latent_dim as f64).sqrt()).expect("positive std");
         let w = Array2::from_shape_fn((data_dim, latent_dim), |_| normal.sample(rng));
         Self::new(w, Array1::zeros(data_dim), noise_std)
@@ -67,7 +64,10 @@ impl LinearGaussian {
 
     /// The same model restricted to the first `data_dim` coordinates of `x` (the first rows
     /// of `W` and `b`): a model of fewer pixels that shares the latent variable.
-    pub fn first_coordinates(&self, data_dim: usize) -> Result<Self, LatentModelError> {
+    ///
+    /// # Panics
+    /// If `data_dim` is 0.
+    pub fn first_coordinates(&self, data_dim: usize) -> Self {
         let d = data_dim.min(self.data_dim());
         Self::new(
             self.w.slice(ndarray::s![..d, ..]).to_owned(),
@@ -124,8 +124,8 @@ impl LinearGaussian {
     /// `x = W z + b + s ε` is a linear function of the Gaussian `(z, ε)`, hence Gaussian, with
     /// mean `b` and covariance `W Wᵀ + s² I`.
     pub fn marginal(&self) -> Gaussian {
+        // W Wᵀ + s² I is positive definite for s > 0.
         self.marginal_with_noise_variance(self.noise_std * self.noise_std)
-            .expect("W Wᵀ + s² I is positive definite for s > 0")
     }
     // ANCHOR_END: marginal
 
@@ -138,11 +138,12 @@ impl LinearGaussian {
         let chol = cholesky(precision.view()).expect("I + WᵀW/s² is positive definite");
         let cov = inverse_from_cholesky(chol.view());
         let mean = cov.dot(&self.w.t().dot(&(&x - &self.b))) / s2;
-        Gaussian::new(mean, cov).expect("the inverse of a positive definite matrix is one too")
+        // The inverse of a positive definite matrix is one too.
+        Gaussian::new(mean, cov)
     }
 
-    /// `N(b, W Wᵀ + v I)`.
-    fn marginal_with_noise_variance(&self, v: f64) -> Result<Gaussian, GaussianError> {
+    /// `N(b, W Wᵀ + v I)`, for `v > 0`.
+    fn marginal_with_noise_variance(&self, v: f64) -> Gaussian {
         let mut cov = self.w.dot(&self.w.t());
         cov.diag_mut().iter_mut().for_each(|c| *c += v);
         Gaussian::new(self.b.clone(), cov)
@@ -158,9 +159,7 @@ impl LinearGaussian {
         let s2 = self.noise_std * self.noise_std;
         NaiveVariance {
             log_scale: -0.5 * self.data_dim() as f64 * (4.0 * std::f64::consts::PI * s2).ln(),
-            half_noise: self
-                .marginal_with_noise_variance(s2 / 2.0)
-                .expect("s²/2 > 0 keeps the covariance positive definite"),
+            half_noise: self.marginal_with_noise_variance(s2 / 2.0),
             marginal: self.marginal(),
         }
     }
@@ -245,7 +244,7 @@ mod tests {
     #[test]
     fn the_one_dimensional_evidence_has_variance_w2_plus_s2() {
         // z ~ N(0,1), x | z ~ N(2z + 1, 0.5²): x ~ N(1, 4 + 0.25).
-        let m = LinearGaussian::new(array![[2.0]], array![1.0], 0.5).unwrap();
+        let m = LinearGaussian::new(array![[2.0]], array![1.0], 0.5);
         let x = array![2.5];
         let v: f64 = 4.25;
         let expected = -0.5 * ((2.0 * std::f64::consts::PI * v).ln() + 1.5 * 1.5 / v);
@@ -255,7 +254,7 @@ mod tests {
     #[test]
     fn the_quadratic_form_in_z_equals_the_direct_likelihood() {
         let mut rng = StdRng::seed_from_u64(3);
-        let m = LinearGaussian::random(3, 50, 0.4, &mut rng).unwrap();
+        let m = LinearGaussian::random(3, 50, 0.4, &mut rng);
         let (_, x) = m.sample(&mut rng);
         let fast = m.likelihood_of_z(x.view());
         for _ in 0..10 {
@@ -268,7 +267,7 @@ mod tests {
     #[test]
     fn the_second_moment_matches_numerical_integration_in_one_dimension() {
         // E[p(x|z)²] = ∫ N(x; wz + b, s²)² N(z; 0, 1) dz, by the midpoint rule on [-10, 10].
-        let m = LinearGaussian::new(array![[1.5]], array![0.2], 0.3).unwrap();
+        let m = LinearGaussian::new(array![[1.5]], array![0.2], 0.3);
         let x = array![1.1];
         let n = 200_000;
         let h = 20.0 / n as f64;
@@ -290,9 +289,9 @@ mod tests {
     fn bayes_rule_holds_with_the_exact_posterior() {
         // p(x | z) p(z) / p(z | x) = p(x) for every z: the identity behind chapter 2.
         let mut rng = StdRng::seed_from_u64(5);
-        let m = LinearGaussian::random(3, 8, 0.5, &mut rng).unwrap();
+        let m = LinearGaussian::random(3, 8, 0.5, &mut rng);
         let (_, x) = m.sample(&mut rng);
-        let prior = Gaussian::new(Array1::zeros(3), Array2::eye(3)).unwrap();
+        let prior = Gaussian::new(Array1::zeros(3), Array2::eye(3));
         let posterior = m.posterior(x.view());
         let log_px = m.marginal().log_density(x.view());
         for _ in 0..5 {
@@ -304,19 +303,20 @@ mod tests {
     }
 
     #[test]
-    fn bad_models_are_refused() {
-        assert!(matches!(
-            LinearGaussian::new(array![[1.0], [2.0]], array![0.0], 1.0),
-            Err(LatentModelError::ShapeMismatch { rows: 2, len: 1 })
-        ));
-        assert!(matches!(
-            LinearGaussian::new(array![[1.0]], array![0.0], 0.0),
-            Err(LatentModelError::Noise(_))
-        ));
-        let mut rng = StdRng::seed_from_u64(0);
-        assert!(matches!(
-            LinearGaussian::random(0, 3, 1.0, &mut rng),
-            Err(LatentModelError::EmptyDimension)
-        ));
+    #[should_panic(expected = "W has 2 rows but b has 1 entries")]
+    fn mismatched_shapes_are_a_bug() {
+        let _ = LinearGaussian::new(array![[1.0], [2.0]], array![0.0], 1.0);
+    }
+
+    #[test]
+    #[should_panic(expected = "the noise standard deviation must be positive, not 0")]
+    fn zero_noise_is_a_bug() {
+        let _ = LinearGaussian::new(array![[1.0]], array![0.0], 0.0);
+    }
+
+    #[test]
+    #[should_panic(expected = "latent and data dimensions must be at least 1")]
+    fn an_empty_latent_space_is_a_bug() {
+        let _ = LinearGaussian::random(0, 3, 1.0, &mut StdRng::seed_from_u64(0));
     }
 }

@@ -6,7 +6,8 @@
 //! evidence `p(x)` is exact ([`latent`]), and the naive Monte Carlo estimate of that evidence,
 //! which needs astronomically many samples as the dimension grows ([`naive_mc`]).
 //!
-//! [`figures`] draws this chapter's two pictures with the support crate's charts.
+//! [`figures`] draws this chapter's two pictures with the support crate's charts; [`report`]
+//! writes the tables the binary prints.
 
 pub mod dataset;
 pub mod figures;
@@ -17,4 +18,5 @@ pub mod linalg;
 pub mod log_space;
 pub mod logistic;
 pub mod naive_mc;
+pub mod report;
 pub mod two_models;

@@ -3,28 +3,21 @@
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
-/// Why a matrix has no Cholesky factor.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum CholeskyError {
-    /// The matrix is not square.
-    #[error("a {rows}x{cols} matrix is not square")]
-    NotSquare { rows: usize, cols: usize },
-    /// A pivot was not positive: the matrix is not symmetric positive definite.
-    #[error("the matrix is not positive definite (pivot {index} is {pivot})")]
-    NotPositiveDefinite { index: usize, pivot: f64 },
-}
-
-/// The lower-triangular `L` with `L Lᵀ = a`, for a symmetric positive definite `a`.
+/// The lower-triangular `L` with `L Lᵀ = a`, or `None` if `a` is not positive definite (a
+/// pivot is zero, negative or NaN), as the covariance of points on one line is not.
 ///
 /// Only the lower triangle of `a` is read.
-pub fn cholesky(a: ArrayView2<f64>) -> Result<Array2<f64>, CholeskyError> {
+///
+/// # Panics
+/// If `a` is not square.
+pub fn cholesky(a: ArrayView2<f64>) -> Option<Array2<f64>> {
     let n = a.nrows();
-    if a.ncols() != n {
-        return Err(CholeskyError::NotSquare {
-            rows: n,
-            cols: a.ncols(),
-        });
-    }
+    assert_eq!(
+        a.ncols(),
+        n,
+        "cholesky needs a square matrix, not {n}x{}",
+        a.ncols()
+    );
     // Row-major storage: entry (i, k) at i * n + k, so the dot products below run over
     // contiguous slices.
     let mut l = vec![0.0; n * n];
@@ -33,7 +26,7 @@ pub fn cholesky(a: ArrayView2<f64>) -> Result<Array2<f64>, CholeskyError> {
         let pivot = a[[j, j]] - row_j.iter().map(|v| v * v).sum::<f64>();
         // Written so that a NaN pivot is refused too.
         if pivot.is_nan() || pivot <= 0.0 {
-            return Err(CholeskyError::NotPositiveDefinite { index: j, pivot });
+            return None;
         }
         let d = pivot.sqrt();
         l[j * n + j] = d;
@@ -44,8 +37,7 @@ pub fn cholesky(a: ArrayView2<f64>) -> Result<Array2<f64>, CholeskyError> {
             below[j] = (a[[i, j]] - dot) / d;
         }
     }
-    let l = Array2::from_shape_vec((n, n), l).expect("n * n entries");
-    Ok(l)
+    Some(Array2::from_shape_vec((n, n), l).expect("n * n entries"))
 }
 
 /// Solves `L y = b` for a lower-triangular `L` by forward substitution.
@@ -112,16 +104,14 @@ mod tests {
     }
 
     #[test]
-    fn indefinite_and_non_square_matrices_are_refused() {
-        let a = array![[1.0, 2.0], [2.0, 1.0]];
-        assert!(matches!(
-            cholesky(a.view()),
-            Err(CholeskyError::NotPositiveDefinite { index: 1, .. })
-        ));
-        let b = Array2::<f64>::zeros((2, 3));
-        assert!(matches!(
-            cholesky(b.view()),
-            Err(CholeskyError::NotSquare { .. })
-        ));
+    fn an_indefinite_matrix_has_no_factor() {
+        assert_eq!(cholesky(array![[1.0, 2.0], [2.0, 1.0]].view()), None);
+        assert_eq!(cholesky(array![[f64::NAN]].view()), None);
+    }
+
+    #[test]
+    #[should_panic(expected = "cholesky needs a square matrix, not 2x3")]
+    fn a_non_square_matrix_is_a_bug() {
+        let _ = cholesky(Array2::<f64>::zeros((2, 3)).view());
     }
 }

@@ -4,20 +4,6 @@ use ndarray::{Array1, ArrayView1};
 
 use crate::dataset::Labelled;
 
-/// Why logistic regression could not be fitted.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum LogisticError {
-    /// Logistic regression here separates two classes, labelled 0 and 1.
-    #[error("logistic regression needs labels 0 and 1 only, found {0}")]
-    NotBinary(usize),
-    /// No points to fit.
-    #[error("no points to fit")]
-    Empty,
-    /// Gradient descent needs a positive step size and at least one step.
-    #[error("the learning rate must be positive and the step count at least 1")]
-    BadSchedule,
-}
-
 /// `p(y = 1 | x) = σ(wᵀx + b)`, with `σ(t) = 1 / (1 + e^(-t))`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogisticRegression {
@@ -89,20 +75,19 @@ impl LogisticRegression {
     /// Fits `(w, b)` by gradient descent on the mean log loss from `w = 0, b = 0`, for at most
     /// `max_steps` steps of size `learning_rate`, stopping early once the gradient's norm is
     /// below `1e-9`. Returns the model and the number of steps taken.
-    pub fn fit(
-        data: &Labelled,
-        learning_rate: f64,
-        max_steps: usize,
-    ) -> Result<(Self, usize), LogisticError> {
-        if data.is_empty() {
-            return Err(LogisticError::Empty);
-        }
+    ///
+    /// # Panics
+    /// If `data` is empty or has a label other than 0 and 1, if `learning_rate` is not
+    /// positive or `max_steps` is 0.
+    pub fn fit(data: &Labelled, learning_rate: f64, max_steps: usize) -> (Self, usize) {
+        assert!(!data.is_empty(), "no points to fit");
         if let Some(&bad) = data.y.iter().find(|&&y| y > 1) {
-            return Err(LogisticError::NotBinary(bad));
+            panic!("logistic regression needs labels 0 and 1 only, found {bad}");
         }
-        if learning_rate.is_nan() || learning_rate <= 0.0 || max_steps == 0 {
-            return Err(LogisticError::BadSchedule);
-        }
+        assert!(
+            learning_rate > 0.0 && max_steps > 0,
+            "the learning rate must be positive and the step count at least 1, not {learning_rate} and {max_steps}"
+        );
         let mut model = Self {
             weights: Array1::zeros(data.x.ncols()),
             bias: 0.0,
@@ -110,12 +95,12 @@ impl LogisticRegression {
         for step in 1..=max_steps {
             let (gw, gb) = model.gradient(data);
             if (gw.dot(&gw) + gb * gb).sqrt() < 1e-9 {
-                return Ok((model, step - 1));
+                return (model, step - 1);
             }
             model.weights.scaled_add(-learning_rate, &gw);
             model.bias -= learning_rate * gb;
         }
-        Ok((model, max_steps))
+        (model, max_steps)
     }
 
     /// The two ends of the decision boundary `wᵀx + b = 0` of a 2-D model, within the box
@@ -196,7 +181,7 @@ mod tests {
     #[test]
     fn fitting_reaches_a_stationary_point_that_beats_the_start() {
         let data = line_data();
-        let (m, steps) = LogisticRegression::fit(&data, 1.0, 100_000).unwrap();
+        let (m, steps) = LogisticRegression::fit(&data, 1.0, 100_000);
         assert!(steps < 100_000, "did not converge");
         let (gw, gb) = m.gradient(&data);
         assert!(gw[0].abs() < 1e-9 && gb.abs() < 1e-9);
@@ -205,17 +190,17 @@ mod tests {
     }
 
     #[test]
-    fn bad_inputs_are_errors() {
+    #[should_panic(expected = "logistic regression needs labels 0 and 1 only, found 2")]
+    fn a_third_label_is_a_bug() {
         let mut three = line_data();
         three.y[0] = 2;
-        assert_eq!(
-            LogisticRegression::fit(&three, 1.0, 10),
-            Err(LogisticError::NotBinary(2))
-        );
-        assert_eq!(
-            LogisticRegression::fit(&line_data(), 0.0, 10),
-            Err(LogisticError::BadSchedule)
-        );
+        let _ = LogisticRegression::fit(&three, 1.0, 10);
+    }
+
+    #[test]
+    #[should_panic(expected = "the learning rate must be positive")]
+    fn a_zero_learning_rate_is_a_bug() {
+        let _ = LogisticRegression::fit(&line_data(), 0.0, 10);
     }
 
     #[test]

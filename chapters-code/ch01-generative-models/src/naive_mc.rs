@@ -8,7 +8,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand_distr::StandardNormal;
 
-use crate::latent::{LatentModelError, LinearGaussian};
+use crate::latent::LinearGaussian;
 use crate::log_space::LogSumExp;
 
 /// The noise `s` of every model in the chapter: each coordinate of `x` is signal of variance
@@ -42,33 +42,19 @@ pub const IMAGE_LATENT_DIM: usize = 20;
 /// The number of pixels of an MNIST digit.
 pub const IMAGE_DATA_DIM: usize = 784;
 
-/// Why an estimate could not be made.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum NaiveMcError {
-    /// Sample counts must be at least 1 and strictly increasing.
-    #[error("sample counts must be at least 1 and increasing, got {0:?}")]
-    BadCounts(Vec<usize>),
-    /// Data dimensions must be at least 1 and strictly increasing.
-    #[error("data dimensions must be at least 1 and increasing, got {0:?}")]
-    BadDimensions(Vec<usize>),
-    /// At least one repeat is needed to measure an error.
-    #[error("at least one repeat is needed")]
-    NoRepeats,
-    /// The model could not be built.
-    #[error(transparent)]
-    Model(#[from] LatentModelError),
-}
-
 // ANCHOR: naive_estimate
 /// The naive estimates of `log p(x)` after the first `counts[i]` draws `z_n ~ N(0, I_k)`:
 /// `log((1/N) Σ_n p(x | z_n))`, summed in log space (`p(x | z)` underflows in high dimension).
+///
+/// # Panics
+/// If the counts are not at least 1 and increasing.
 pub fn naive_log_evidence<R: Rng + ?Sized>(
     log_likelihood: impl Fn(ArrayView1<f64>) -> f64,
     latent_dim: usize,
     counts: &[usize],
     rng: &mut R,
-) -> Result<Vec<f64>, NaiveMcError> {
-    check_counts(counts)?;
+) -> Vec<f64> {
+    check_counts(counts);
     let mut z = Array1::<f64>::zeros(latent_dim);
     let mut sum = LogSumExp::new();
     let mut drawn = 0;
@@ -81,22 +67,22 @@ pub fn naive_log_evidence<R: Rng + ?Sized>(
         }
         estimates.push(sum.value() - (n as f64).ln());
     }
-    Ok(estimates)
+    estimates
 }
 // ANCHOR_END: naive_estimate
 
-fn check_counts(counts: &[usize]) -> Result<(), NaiveMcError> {
-    if !positive_and_increasing(counts) {
-        return Err(NaiveMcError::BadCounts(counts.to_vec()));
-    }
-    Ok(())
+fn check_counts(counts: &[usize]) {
+    assert!(
+        positive_and_increasing(counts),
+        "sample counts must be at least 1 and increasing, got {counts:?}"
+    );
 }
 
-fn check_dims(dims: &[usize]) -> Result<(), NaiveMcError> {
-    if !positive_and_increasing(dims) {
-        return Err(NaiveMcError::BadDimensions(dims.to_vec()));
-    }
-    Ok(())
+fn check_dims(dims: &[usize]) {
+    assert!(
+        positive_and_increasing(dims),
+        "data dimensions must be at least 1 and increasing, got {dims:?}"
+    );
 }
 
 fn positive_and_increasing(values: &[usize]) -> bool {
@@ -122,17 +108,18 @@ pub struct ErrorAtCount {
 /// Runs [`naive_log_evidence`] `repeats` times on `x` and compares each estimate with the
 /// exact `log p(x)`, at every count in `counts`. Repeat `r` draws from
 /// `StdRng::seed_from_u64(seed + r)`, so a row does not depend on how many repeats ran.
+///
+/// # Panics
+/// If the counts are not at least 1 and increasing, or `repeats` is 0.
 pub fn relative_error_study(
     model: &LinearGaussian,
     x: ArrayView1<f64>,
     counts: &[usize],
     repeats: usize,
     seed: u64,
-) -> Result<Vec<ErrorAtCount>, NaiveMcError> {
-    check_counts(counts)?;
-    if repeats == 0 {
-        return Err(NaiveMcError::NoRepeats);
-    }
+) -> Vec<ErrorAtCount> {
+    check_counts(counts);
+    assert!(repeats > 0, "at least one repeat is needed");
     let exact = model.marginal().log_density(x);
     let relative_variance = model.naive_variance().relative_variance(x);
     let likelihood = model.likelihood_of_z(x);
@@ -141,12 +128,12 @@ pub fn relative_error_study(
         .map(|r| {
             let mut rng = StdRng::seed_from_u64(seed.wrapping_add(r as u64));
             let estimates =
-                naive_log_evidence(|z| likelihood.eval(z), model.latent_dim(), counts, &mut rng)?;
-            Ok(estimates.into_iter().map(|e| e - exact).collect())
+                naive_log_evidence(|z| likelihood.eval(z), model.latent_dim(), counts, &mut rng);
+            estimates.into_iter().map(|e| e - exact).collect()
         })
-        .collect::<Result<_, NaiveMcError>>()?;
+        .collect();
 
-    Ok(counts
+    counts
         .iter()
         .enumerate()
         .map(|(i, &n)| {
@@ -163,7 +150,7 @@ pub fn relative_error_study(
                 median_log10_ratio: median(&column) / std::f64::consts::LN_10,
             }
         })
-        .collect())
+        .collect()
 }
 
 fn median(sorted: &[f64]) -> f64 {
@@ -189,6 +176,9 @@ pub struct ErrorColumn {
 /// [`relative_error_study`] on nested models of growing data dimension: one random model of
 /// latent dimension `latent_dim` and noise `noise_std`, one data point `x` drawn from it, and
 /// for each `D` in `data_dims` the model and point restricted to their first `D` coordinates.
+///
+/// # Panics
+/// If the dimensions or the counts are not at least 1 and increasing, or `repeats` is 0.
 pub fn error_table(
     latent_dim: usize,
     data_dims: &[usize],
@@ -196,24 +186,24 @@ pub fn error_table(
     counts: &[usize],
     repeats: usize,
     seed: u64,
-) -> Result<Vec<ErrorColumn>, NaiveMcError> {
-    check_dims(data_dims)?;
+) -> Vec<ErrorColumn> {
+    check_dims(data_dims);
     let mut rng = StdRng::seed_from_u64(seed);
     let largest = *data_dims.last().expect("checked non-empty");
-    let full = LinearGaussian::random(latent_dim, largest, noise_std, &mut rng)?;
+    let full = LinearGaussian::random(latent_dim, largest, noise_std, &mut rng);
     let (_, x) = full.sample(&mut rng);
     data_dims
         .iter()
         .map(|&d| {
-            let model = full.first_coordinates(d)?;
+            let model = full.first_coordinates(d);
             let x = x.slice(ndarray::s![..d]);
             // The repeats' seeds follow the model's, so each column is reproducible alone.
-            let rows = relative_error_study(&model, x, counts, repeats, seed.wrapping_add(1))?;
-            Ok(ErrorColumn {
+            let rows = relative_error_study(&model, x, counts, repeats, seed.wrapping_add(1));
+            ErrorColumn {
                 data_dim: d,
                 latent_dim,
                 rows,
-            })
+            }
         })
         .collect()
 }
@@ -249,25 +239,26 @@ pub struct CostAtDimension {
 /// The models are nested: each uses the first `D` rows of one `W` and the first `D` coordinates
 /// of the same data points, so that a row differs from the previous one only by the extra
 /// coordinates of `x` the latent variable must now explain.
+///
+/// # Panics
+/// If the dimensions are not at least 1 and increasing, or `points` is 0.
 pub fn cost_by_dimension(
     latent_dim: usize,
     data_dims: &[usize],
     noise_std: f64,
     points: usize,
     seed: u64,
-) -> Result<Vec<CostAtDimension>, NaiveMcError> {
-    check_dims(data_dims)?;
-    if points == 0 {
-        return Err(NaiveMcError::NoRepeats);
-    }
+) -> Vec<CostAtDimension> {
+    check_dims(data_dims);
+    assert!(points > 0, "at least one data point is needed");
     let mut rng = StdRng::seed_from_u64(seed);
     let largest = *data_dims.last().expect("checked non-empty");
-    let full = LinearGaussian::random(latent_dim, largest, noise_std, &mut rng)?;
+    let full = LinearGaussian::random(latent_dim, largest, noise_std, &mut rng);
     let xs: Vec<Array1<f64>> = (0..points).map(|_| full.sample(&mut rng).1).collect();
     data_dims
         .iter()
         .map(|&d| {
-            let variance = full.first_coordinates(d)?.naive_variance();
+            let variance = full.first_coordinates(d).naive_variance();
             let total: f64 = xs
                 .iter()
                 .map(|x| {
@@ -275,10 +266,10 @@ pub fn cost_by_dimension(
                     log10_samples_needed(ratio, 0.1)
                 })
                 .sum();
-            Ok(CostAtDimension {
+            CostAtDimension {
                 data_dim: d,
                 log10_samples_for_10_percent: total / points as f64,
-            })
+            }
         })
         .collect()
 }
@@ -288,37 +279,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bad_counts_are_refused() {
-        let mut rng = StdRng::seed_from_u64(0);
-        for counts in [&[][..], &[0, 10], &[10, 10], &[100, 10]] {
-            assert!(matches!(
-                naive_log_evidence(|_| 0.0, 1, counts, &mut rng),
-                Err(NaiveMcError::BadCounts(_))
-            ));
+    fn counts_and_dimensions_must_be_positive_and_increasing() {
+        assert!(positive_and_increasing(&[1, 10, 100]));
+        for bad in [&[][..], &[0, 10], &[10, 10], &[100, 10]] {
+            assert!(!positive_and_increasing(bad), "{bad:?}");
         }
     }
 
     #[test]
-    fn bad_dimensions_and_repeats_are_refused() {
-        assert!(matches!(
-            cost_by_dimension(2, &[4, 2], 0.5, 3, 0),
-            Err(NaiveMcError::BadDimensions(_))
-        ));
-        assert!(matches!(
-            error_table(2, &[0], 0.5, &[10], 1, 0),
-            Err(NaiveMcError::BadDimensions(_))
-        ));
-        assert!(matches!(
-            error_table(2, &[3], 0.5, &[10], 0, 0),
-            Err(NaiveMcError::NoRepeats)
-        ));
+    #[should_panic(expected = "sample counts must be at least 1 and increasing, got [10, 10]")]
+    fn repeated_counts_are_a_bug() {
+        let _ = naive_log_evidence(|_| 0.0, 1, &[10, 10], &mut StdRng::seed_from_u64(0));
+    }
+
+    #[test]
+    #[should_panic(expected = "data dimensions must be at least 1 and increasing, got [4, 2]")]
+    fn decreasing_dimensions_are_a_bug() {
+        let _ = cost_by_dimension(2, &[4, 2], 0.5, 3, 0);
+    }
+
+    #[test]
+    #[should_panic(expected = "data dimensions must be at least 1 and increasing, got [0]")]
+    fn a_zero_dimension_is_a_bug() {
+        let _ = error_table(2, &[0], 0.5, &[10], 1, 0);
+    }
+
+    #[test]
+    #[should_panic(expected = "at least one repeat is needed")]
+    fn zero_repeats_are_a_bug() {
+        let _ = error_table(2, &[3], 0.5, &[10], 0, 0);
     }
 
     #[test]
     fn a_constant_likelihood_is_estimated_exactly() {
         // If p(x|z) = c for every z, every estimate is exactly log c.
         let mut rng = StdRng::seed_from_u64(0);
-        let est = naive_log_evidence(|_| -3.0, 2, &[1, 10, 1000], &mut rng).unwrap();
+        let est = naive_log_evidence(|_| -3.0, 2, &[1, 10, 1000], &mut rng);
         for e in est {
             assert!((e + 3.0).abs() < 1e-12);
         }

@@ -7,22 +7,8 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::dataset::{Labelled, two_clouds};
-use crate::generative::{ClassConditionalGaussians, GenerativeError};
-use crate::logistic::{LogisticError, LogisticRegression};
-
-/// Why the experiment could not run.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum TwoModelsError {
-    /// Each class needs more points than dimensions (3 in the plane) for a covariance.
-    #[error("at least 3 training points per class are needed, not {0}")]
-    TooFewPoints(usize),
-    /// Fitting logistic regression failed.
-    #[error(transparent)]
-    Logistic(#[from] LogisticError),
-    /// Fitting the class-conditional Gaussians failed.
-    #[error(transparent)]
-    Generative(#[from] GenerativeError),
-}
+use crate::generative::{ClassConditionalGaussians, ClassFitError};
+use crate::logistic::LogisticRegression;
 
 /// The seed the chapter's numbers come from.
 pub const DEFAULT_SEED: u64 = 1;
@@ -59,15 +45,19 @@ pub struct TwoModels {
 impl TwoModels {
     /// Draws `per_class` training points per class, fits both models, and draws `samples`
     /// new points from the generative one, all from `StdRng::seed_from_u64(seed)`.
-    pub fn run(per_class: usize, samples: usize, seed: u64) -> Result<Self, TwoModelsError> {
-        if per_class < 3 {
-            return Err(TwoModelsError::TooFewPoints(per_class));
-        }
+    ///
+    /// # Errors
+    /// [`ClassFitError`] if a class's points do not determine a covariance: fewer than 3 of
+    /// them, or (almost never) all on one line.
+    ///
+    /// # Panics
+    /// If `per_class` is 0.
+    pub fn run(per_class: usize, samples: usize, seed: u64) -> Result<Self, ClassFitError> {
         let mut rng = StdRng::seed_from_u64(seed);
         let train = two_clouds(per_class, &mut rng);
         let test = two_clouds(TEST_PER_CLASS, &mut rng);
         // Step size 1 is safe here: the loss's curvature is at most (1 + |x|²)/4 per point.
-        let (logistic, logistic_steps) = LogisticRegression::fit(&train, 1.0, 100_000)?;
+        let (logistic, logistic_steps) = LogisticRegression::fit(&train, 1.0, 100_000);
         let gaussians = ClassConditionalGaussians::fit(&train)?;
         let sampled = gaussians.sample_labelled(samples, &mut rng);
         Ok(Self {

@@ -34,7 +34,6 @@ static ERROR_TABLE: LazyLock<Vec<ErrorColumn>> = LazyLock::new(|| {
         naive_mc::DEFAULT_REPEATS,
         two_models::DEFAULT_SEED,
     )
-    .unwrap()
 });
 
 fn column(d: usize) -> &'static ErrorColumn {
@@ -49,7 +48,6 @@ fn cost(latent_dim: usize) -> Vec<f64> {
         naive_mc::COST_POINTS,
         two_models::DEFAULT_SEED,
     )
-    .unwrap()
     .iter()
     .map(|c| c.log10_samples_for_10_percent)
     .collect()
@@ -161,9 +159,9 @@ fn the_estimator_is_unbiased_in_low_dimension() {
     // 400 runs of N = 100 draws at D = 1: the mean of p_hat/p has standard error
     // predicted / sqrt(400); it must be within 4 of them of 1.
     let mut rng = StdRng::seed_from_u64(11);
-    let model = LinearGaussian::random(2, 1, naive_mc::NOISE_STD, &mut rng).unwrap();
+    let model = LinearGaussian::random(2, 1, naive_mc::NOISE_STD, &mut rng);
     let (_, x) = model.sample(&mut rng);
-    let rows = naive_mc::relative_error_study(&model, x.view(), &[100], 400, 12).unwrap();
+    let rows = naive_mc::relative_error_study(&model, x.view(), &[100], 400, 12);
     let se = rows[0].predicted_relative_error / 20.0;
     assert!((rows[0].mean_ratio - 1.0).abs() < 4.0 * se, "{:?}", rows[0]);
 }
@@ -243,8 +241,7 @@ fn an_image_sized_model_defeats_a_million_draws() {
         &[1_000_000],
         1,
         two_models::DEFAULT_SEED,
-    )
-    .unwrap();
+    );
     // Page: "p_hat came out 10^-93 times the true p(x)".
     assert!(close(column[0].rows[0].median_log10_ratio, -93.0, 0.5));
 }
@@ -254,7 +251,7 @@ fn the_posterior_is_a_tiny_target_inside_the_prior() {
     // Page: posterior sd about 0.08 per latent coordinate for k = 20, D = 784, s = 0.5, and
     // (2 * 0.08 * 0.4)^20 ≈ 10^-24.
     let mut rng = StdRng::seed_from_u64(two_models::DEFAULT_SEED);
-    let model = LinearGaussian::random(20, 784, naive_mc::NOISE_STD, &mut rng).unwrap();
+    let model = LinearGaussian::random(20, 784, naive_mc::NOISE_STD, &mut rng);
     let (_, x) = model.sample(&mut rng);
     let posterior = model.posterior(x.view());
     let sds: Vec<f64> = posterior.cov().diag().iter().map(|v| v.sqrt()).collect();
@@ -274,7 +271,7 @@ fn exercise_one_dimensional_relative_variance() {
     // z ~ N(0, 1), x | z ~ N(z, s²), x = 0: relative variance (1 + s²)/(s sqrt(2 + s²)) - 1,
     // 6.12 at s = 0.1 (612 draws for 10%) and 69.72 at s = 0.01 (about 7000 draws).
     for (s, variance, draws) in [(0.1, 6.12, 612.0), (0.01, 69.72, 6972.0)] {
-        let model = LinearGaussian::new(array![[1.0]], array![0.0], s).unwrap();
+        let model = LinearGaussian::new(array![[1.0]], array![0.0], s);
         let v = model.naive_variance().relative_variance(array![0.0].view());
         let formula = (1.0 + s * s) / (s * (2.0 + s * s).sqrt()) - 1.0;
         assert!((v - formula).abs() < 1e-9 * formula);
@@ -282,7 +279,7 @@ fn exercise_one_dimensional_relative_variance() {
         assert!(close(v / 0.01, draws, 0.5), "{}", v / 0.01);
     }
     // With k = 20 independent copies at s = 0.1: (1 + 6.12)^20 ≈ 10^17.
-    let model = LinearGaussian::new(array![[1.0]], array![0.0], 0.1).unwrap();
+    let model = LinearGaussian::new(array![[1.0]], array![0.0], 0.1);
     let one = model
         .naive_variance()
         .log_second_moment_ratio(array![0.0].view());

@@ -79,7 +79,8 @@ impl Encoder {
     /// `q(z | x)`.
     pub fn encode(&self, x: ArrayView1<f64>) -> Gaussian {
         let l = self.l();
-        Gaussian::new(self.a.dot(&x) + &self.c, l.dot(&l.t())).expect("L has a positive diagonal")
+        // L has a positive diagonal, so L Lᵀ is positive definite.
+        Gaussian::new(self.a.dot(&x) + &self.c, l.dot(&l.t()))
     }
 }
 
@@ -156,11 +157,11 @@ pub fn per_point_gap(family: Family, model: &LinearGaussian, xs: &Array2<f64>) -
                 Family::Full | Family::Constant => posterior,
                 Family::Diagonal => {
                     let precision_diag = posterior_precision(model).diag().mapv(|p| 1.0 / p);
+                    // Positive variances make a positive definite covariance.
                     Gaussian::new(
                         posterior.mean().to_owned(),
                         Array2::from_diag(&precision_diag),
                     )
-                    .expect("positive variances")
                 }
             };
             marginal.log_density(x) - elbo(model, x, &q).elbo()

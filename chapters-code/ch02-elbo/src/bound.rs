@@ -27,7 +27,8 @@ pub fn random_q<R: Rng + ?Sized>(posterior: &Gaussian, rng: &mut R) -> Gaussian 
         std::cmp::Ordering::Greater => 0.3 * rng.sample::<f64, _>(StandardNormal),
         std::cmp::Ordering::Less => 0.0,
     });
-    Gaussian::new(mean, l.dot(&l.t())).expect("L Lᵀ with a positive diagonal is positive definite")
+    // L Lᵀ with a positive diagonal is positive definite.
+    Gaussian::new(mean, l.dot(&l.t()))
 }
 
 /// One `q` scored: its ELBO and the divergence from it to the true posterior.
@@ -98,7 +99,8 @@ pub fn prior_to_posterior(posterior: &Gaussian, t: f64) -> Gaussian {
     let k = posterior.dim();
     let mean = &posterior.mean() * t;
     let cov = Array2::<f64>::eye(k) * (1.0 - t) + &posterior.cov() * t;
-    Gaussian::new(mean, cov).expect("a mix of two positive definite matrices is one")
+    // A mix of two positive definite matrices is one.
+    Gaussian::new(mean, cov)
 }
 
 /// One point on the path from the prior to the posterior.

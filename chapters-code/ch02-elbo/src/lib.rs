@@ -8,7 +8,7 @@
 //! The rest checks the bound on chapter 1's linear-Gaussian model, where `log p(x)` and the
 //! posterior are exact ([`setup`]): the ELBO of a Gaussian `q` in closed form and by sampling
 //! ([`elbo`]), the bound and its gap for many `q`s ([`bound`]), and one encoder for every `x`
-//! ([`amortised`]). [`figures`] draws the chapter's pictures.
+//! ([`amortised`]). [`figures`] draws the chapter's pictures and [`report`] writes its tables.
 
 pub mod amortised;
 pub mod bound;
@@ -18,4 +18,5 @@ pub mod figures;
 pub mod kl;
 pub mod modes;
 pub mod monte_carlo;
+pub mod report;
 pub mod setup;

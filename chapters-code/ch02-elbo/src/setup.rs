@@ -55,8 +55,7 @@ impl Setup {
     /// The model and data point for `seed`.
     pub fn new(seed: u64) -> Self {
         let mut rng = rng(seed, Part::Model);
-        let model = LinearGaussian::random(LATENT_DIM, DATA_DIM, NOISE_STD, &mut rng)
-            .expect("the dimensions and noise are valid");
+        let model = LinearGaussian::random(LATENT_DIM, DATA_DIM, NOISE_STD, &mut rng);
         let (_, x) = model.sample(&mut rng);
         let posterior = model.posterior(x.view());
         let log_px = model.marginal().log_density(x.view());

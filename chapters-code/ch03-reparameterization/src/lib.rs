@@ -9,7 +9,8 @@
 //! that does to stochastic gradient ascent with one sample per step.
 //!
 //! [`reparam`] is the batched, allocation-free reparameterized sampling with its backward
-//! pass, which chapter 4's VAE uses.
+//! pass, which chapter 4's VAE uses. [`figures`] draws the chapter's pictures and [`report`]
+//! writes its tables.
 
 pub mod comparison;
 pub mod dimension;
@@ -19,6 +20,7 @@ pub mod figures;
 pub mod histogram;
 pub mod quadrature;
 pub mod reparam;
+pub mod report;
 pub mod seeds;
 pub mod test_functions;
 pub mod training;

@@ -7,6 +7,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::scalar::Real;
+use crate::shape::VaeShape;
 use crate::vae::{Latent, Vae};
 use crate::workspace::Workspace;
 
@@ -150,6 +151,34 @@ pub fn random_binary_images<F: Real>(n: usize, pixels: usize, rng: &mut impl Rng
             F::zero()
         }
     })
+}
+
+/// The small network whose every gradient entry the binary checks.
+pub const SMALL_SHAPE: VaeShape = VaeShape::one_hidden_relu(12, 8, 3);
+
+/// The batch of the check on [`SMALL_SHAPE`].
+pub const SMALL_BATCH: usize = 5;
+
+/// The batch of the sampled check on the full-size network.
+pub const FULL_BATCH: usize = 4;
+
+/// Checks a freshly initialised f64 network of the given shape on `n` random binary images,
+/// every entry (`sample` `None`) or `sample` random entries per tensor, all drawn from `seed`.
+pub fn check_new_network(
+    shape: VaeShape,
+    n: usize,
+    sample: Option<usize>,
+    seed: u64,
+) -> Vec<TensorCheck> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let vae = Vae::<f64>::new(shape, &mut rng);
+    let x = random_binary_images::<f64>(n, shape.input, &mut rng);
+    let noise_seed = seed.wrapping_add(1);
+    let mut ws = Workspace::new(shape, n);
+    let analytic = analytic_gradient(&vae, &x, 1.0, noise_seed, &mut ws);
+    let mut pick = StdRng::seed_from_u64(seed.wrapping_add(2));
+    let sample = sample.map(|k| (k, &mut pick));
+    check_gradient(&vae, &x, 1.0, noise_seed, &analytic, sample)
 }
 
 #[cfg(test)]

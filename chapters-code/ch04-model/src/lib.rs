@@ -5,7 +5,8 @@
 //! [`bernoulli`] scores pixels from logits, stably; [`vae`] joins them with chapter 3's
 //! reparameterized sample and chapter 2's KL into the negative ELBO and its backward pass.
 //! [`workspace`] holds every intermediate matrix, so a training step allocates nothing;
-//! [`gradcheck`] compares the backward pass with finite differences.
+//! [`gradcheck`] compares the backward pass with finite differences; [`report`] writes what the
+//! binary prints.
 
 pub mod activation;
 pub mod bernoulli;
@@ -15,6 +16,7 @@ pub mod encoder;
 pub mod exercises;
 pub mod gradcheck;
 pub mod input;
+pub mod report;
 pub mod scalar;
 pub mod shape;
 pub mod stack;

@@ -9,11 +9,7 @@ use ndarray::Array2;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-const SHAPE: VaeShape = VaeShape {
-    input: 10,
-    hidden: 7,
-    latent: 3,
-};
+const SHAPE: VaeShape = VaeShape::one_hidden_relu(10, 7, 3);
 const BETA: f64 = 1.0;
 
 /// The batch's loss, Gaussian reconstruction plus the KL, with the noise of `seed`.

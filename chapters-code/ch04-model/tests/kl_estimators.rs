@@ -58,11 +58,7 @@ fn the_single_draw_gradient_matches_central_differences() {
 
 #[test]
 fn on_average_both_kl_terms_give_the_same_gradient() {
-    let shape = VaeShape {
-        input: 12,
-        hidden: 8,
-        latent: 3,
-    };
+    let shape = VaeShape::one_hidden_relu(12, 8, 3);
     let mut rng = StdRng::seed_from_u64(5);
     let vae: Vae<f64> = Vae::new(shape, &mut rng);
     let x = binary_images(5, 12, &mut rng);

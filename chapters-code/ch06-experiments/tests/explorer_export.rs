@@ -24,11 +24,11 @@ const LAYERS: [&str; 5] = [
 /// The model `name` as the browser rebuilds it from the file.
 fn model(bundle: &Bundle, name: &str) -> Vae<f32> {
     let info = &bundle.manifest.models[name];
-    let mut vae = Vae::zeros(VaeShape {
-        input: info.input,
-        hidden: info.hidden,
-        latent: info.latent,
-    });
+    let mut vae = Vae::zeros(VaeShape::one_hidden_relu(
+        info.input,
+        info.hidden,
+        info.latent,
+    ));
     for (layer, dense) in LAYERS.iter().zip(vae.layers_mut()) {
         let prefix = format!("{name}.{layer}");
         let (q, shape) = bundle.tensor::<i8>(&format!("{prefix}.weight")).unwrap();

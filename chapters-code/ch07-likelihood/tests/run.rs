@@ -178,6 +178,7 @@ fn bad_options_and_foreign_checkpoints_are_refused_by_name() {
             beta: 1.0,
             seed: 1,
             threads: 2,
+            kl_warmup: 0,
         },
         tensors: vec![vec![0.0; 4]],
         adam_m: vec![vec![0.0; 4]],
