@@ -84,6 +84,14 @@ impl CheckpointSettings for RunSpec {
                 .map_err(|_| anyhow::anyhow!("{name}: bad {key} setting {value:?}"))
         }
         let value = |key: &str| -> Result<usize> { parsed(get(key)?, key, name) };
+        // The architecture first: it is what tells this chapter's checkpoints from others.
+        let shape = VaeShape {
+            input: value("input")?,
+            hidden: value("hidden")?,
+            latent: value("latent")?,
+            depth: value("depth")?,
+            activation: parsed(get("activation")?, "activation", name)?,
+        };
         for (key, fixed) in [
             ("init", INIT.to_string()),
             ("adam_eps", ADAM_EPS.to_string()),
@@ -105,13 +113,7 @@ impl CheckpointSettings for RunSpec {
             ),
         };
         Ok(RunSpec {
-            shape: VaeShape {
-                input: value("input")?,
-                hidden: value("hidden")?,
-                latent: value("latent")?,
-                depth: value("depth")?,
-                activation: parsed(get("activation")?, "activation", name)?,
-            },
+            shape,
             schedule: parsed(get("schedule")?, "schedule", name)?,
             k: value("k")?,
             batch_size: value("batch_size")?,
