@@ -50,7 +50,7 @@ where
     F: Real + Into<f64>,
 {
     assert!(
-        k >= 1 && x.nrows() % k == 0,
+        k >= 1 && x.nrows().is_multiple_of(k),
         "{} rows are not images times k = {k}",
         x.nrows()
     );

@@ -241,7 +241,7 @@ pub fn train(
         });
         progress::save(&rows, &progress_path)?;
         // The checkpoint goes last: when it says pass N, progress.csv holds pass N.
-        if last_of_stage || pass % checkpoint_every == 0 || pass == stop {
+        if last_of_stage || pass.is_multiple_of(checkpoint_every) || pass == stop {
             trainer.checkpoint(pass, *spec).save(&checkpoint_path)?;
         }
     }
