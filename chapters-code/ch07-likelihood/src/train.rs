@@ -84,6 +84,14 @@ impl CheckpointSettings for RunSpec {
                 .map_err(|_| anyhow::anyhow!("{name}: bad {key} setting {value:?}"))
         }
         let value = |key: &str| -> Result<usize> { parsed(get(key)?, key, name) };
+        // The architecture first: it is what tells this chapter's checkpoints from others.
+        let shape = VaeShape {
+            input: value("input")?,
+            hidden: value("hidden")?,
+            latent: value("latent")?,
+            depth: value("depth")?,
+            activation: parsed(get("activation")?, "activation", name)?,
+        };
         for (key, fixed) in [
             ("init", INIT.to_string()),
             ("adam_eps", ADAM_EPS.to_string()),
@@ -105,13 +113,7 @@ impl CheckpointSettings for RunSpec {
             ),
         };
         Ok(RunSpec {
-            shape: VaeShape {
-                input: value("input")?,
-                hidden: value("hidden")?,
-                latent: value("latent")?,
-                depth: value("depth")?,
-                activation: parsed(get("activation")?, "activation", name)?,
-            },
+            shape,
             schedule: parsed(get("schedule")?, "schedule", name)?,
             k: value("k")?,
             batch_size: value("batch_size")?,
@@ -239,7 +241,7 @@ pub fn train(
         });
         progress::save(&rows, &progress_path)?;
         // The checkpoint goes last: when it says pass N, progress.csv holds pass N.
-        if last_of_stage || pass % checkpoint_every == 0 || pass == stop {
+        if last_of_stage || pass.is_multiple_of(checkpoint_every) || pass == stop {
             trainer.checkpoint(pass, *spec).save(&checkpoint_path)?;
         }
     }
