@@ -55,5 +55,5 @@ fn a_checkpoint_of_the_default_model_holds_7_833_888_bytes_of_numbers() {
     assert_eq!(numbers, 7_833_888);
     // The text header and the 32-byte checksum.
     let rest = bytes.len() - numbers;
-    assert!(rest < 250, "the header and checksum are {rest} bytes");
+    assert!(rest < 300, "the header and checksum are {rest} bytes");
 }
