@@ -7,7 +7,8 @@ Adam (learning rate 1e-3, betas 0.9 and 0.999, eps 1e-8) and the same loss summe
 batch, on the same IDX files. The images are read with NumPy and kept in memory as one
 float tensor; each batch is indexed out of it (no DataLoader), as the Rust crate gathers
 its batches. The initial weights and the random draws differ (PyTorch's generator), so the
-losses agree only as two seeds of one model do.
+losses agree only as two seeds of one model do. `--depth 2 --activation tanh --hidden 200
+--latent-dim 50 --batch-size 20 --binarize dynamic` is chapter 7's network and training.
 
     pip install torch numpy
     python3 vae_torch.py --data-dir ../../../data/mnist --epochs 10 --threads 2
@@ -44,6 +45,14 @@ def parse_options(argv=None):
     p.add_argument("--batch-size", type=int, default=128, help="images per Adam step")
     p.add_argument("--hidden", type=int, default=400, help="width of both hidden layers")
     p.add_argument("--latent-dim", type=int, default=20, help="dimension of z")
+    p.add_argument("--depth", type=int, default=1,
+                   help="hidden layers in the encoder, and again in the decoder (chapter 7's "
+                        "network, after Burda et al.: 2)")
+    p.add_argument("--activation", choices=("relu", "tanh"), default="relu",
+                   help="the hidden layers' nonlinearity (chapter 7's: tanh)")
+    p.add_argument("--binarize", choices=("none", "dynamic"), default="none",
+                   help="dynamic: each training pixel drawn as ink with probability equal to "
+                        "its grey level, afresh every time a batch uses it (chapter 7)")
     p.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate")
     p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
     p.add_argument("--seed", type=int, default=1, help="torch.manual_seed")
@@ -57,7 +66,7 @@ def parse_options(argv=None):
     p.add_argument("--json", action="store_true",
                    help="end with one line of JSON holding every figure")
     args = p.parse_args(argv)
-    for name in ("epochs", "batch_size", "hidden", "latent_dim", "threads"):
+    for name in ("epochs", "batch_size", "hidden", "latent_dim", "depth", "threads"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
     if not args.lr > 0:
@@ -111,25 +120,34 @@ def load(folder, np, torch):
     return splits["train"], splits["test"]
 
 
-def build(torch, inputs, hidden, latent):
+def build(torch, inputs, args):
     nn = torch.nn
+    hidden, latent = args.hidden, args.latent_dim
+    act = nn.Tanh if args.activation == "tanh" else nn.ReLU
+
+    def stack(first):
+        """`first` -> hidden, then depth - 1 more hidden layers, each followed by `act`."""
+        layers = []
+        for i in range(args.depth):
+            layers += [nn.Linear(first if i == 0 else hidden, hidden), act()]
+        return nn.Sequential(*layers)
 
     class Vae(nn.Module):
-        """784-H-(mu, logvar) and L-H-784 logits: chapter 4's network."""
+        """784-H(xdepth)-(mu, logvar) and L-H(xdepth)-784 logits: chapter 4's network, or
+        chapter 7's deeper one."""
 
         def __init__(self):
             super().__init__()
-            self.fc1 = nn.Linear(inputs, hidden)
-            self.fc21 = nn.Linear(hidden, latent)
-            self.fc22 = nn.Linear(hidden, latent)
-            self.fc3 = nn.Linear(latent, hidden)
-            self.fc4 = nn.Linear(hidden, inputs)
+            self.encoder = stack(inputs)
+            self.mu = nn.Linear(hidden, latent)
+            self.logvar = nn.Linear(hidden, latent)
+            self.decoder = nn.Sequential(stack(latent), nn.Linear(hidden, inputs))
 
         def forward(self, x):
-            h = torch.relu(self.fc1(x))
-            mu, logvar = self.fc21(h), self.fc22(h)
+            h = self.encoder(x)
+            mu, logvar = self.mu(h), self.logvar(h)
             z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
-            return self.fc4(torch.relu(self.fc3(z))), mu, logvar
+            return self.decoder(z), mu, logvar
 
     return Vae()
 
@@ -146,7 +164,7 @@ def adam(torch, model, lr):
     return torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
 
 
-def train_steps(torch, model, optimizer, train, b, steps=None):
+def train_steps(torch, model, optimizer, train, b, binarize, steps=None):
     """One epoch (or its first `steps` batches) of Adam over shuffled batches; returns the
     summed loss."""
     model.train()
@@ -155,6 +173,8 @@ def train_steps(torch, model, optimizer, train, b, steps=None):
         if steps is not None and step == steps:
             break
         x = train[idx]
+        if binarize == "dynamic":
+            x = torch.bernoulli(x)
         optimizer.zero_grad()
         logits, mu, logvar = model(x)
         recon, kl = loss_terms(torch, logits, x, mu, logvar)
@@ -173,21 +193,25 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     train, test = load(args.data_dir, np, torch)
+    if args.binarize == "dynamic":
+        test = torch.bernoulli(test)  # the test set is drawn once, as chapter 7 does
     if args.limit is not None:
         train = train[: args.limit]
     n, b = len(train), args.batch_size
     if args.warmup:
-        throwaway = build(torch, train.shape[1], args.hidden, args.latent_dim)
-        train_steps(torch, throwaway, adam(torch, throwaway, args.lr), train, b, args.warmup)
+        throwaway = build(torch, train.shape[1], args)
+        train_steps(torch, throwaway, adam(torch, throwaway, args.lr), train, b, args.binarize,
+                    args.warmup)
     torch.manual_seed(args.seed)
-    model = build(torch, train.shape[1], args.hidden, args.latent_dim)
+    model = build(torch, train.shape[1], args)
     optimizer = adam(torch, model, args.lr)
     epochs = []
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {n} training images, "
-          f"batch {b}, model {train.shape[1]}-{args.hidden}-{args.latent_dim}", flush=True)
+          f"batch {b}, model {train.shape[1]}-{args.hidden}x{args.depth}-{args.latent_dim} "
+          f"{args.activation}, binarize {args.binarize}", flush=True)
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
-        total = train_steps(torch, model, optimizer, train, b)
+        total = train_steps(torch, model, optimizer, train, b, args.binarize)
         seconds = time.perf_counter() - start
         record = {"epoch": epoch, "seconds": seconds, "train_loss": total / n}
         if not args.no_test:
@@ -214,6 +238,9 @@ def main(argv=None):
             "batch_size": b,
             "hidden": args.hidden,
             "latent_dim": args.latent_dim,
+            "depth": args.depth,
+            "activation": args.activation,
+            "binarize": args.binarize,
             "images": n,
             "warmup_steps": args.warmup,
             "epochs": epochs,

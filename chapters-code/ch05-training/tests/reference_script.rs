@@ -27,6 +27,9 @@ fn help_lists_the_settings_it_shares_with_chapter_5() {
         "--latent-dim",
         "--lr",
         "--threads",
+        "--depth",
+        "--activation",
+        "--binarize",
         "--json",
     ] {
         assert!(
@@ -44,6 +47,9 @@ fn impossible_values_are_refused_by_name_before_torch_is_imported() {
         ("--threads", "0"),
         ("--lr", "-1"),
         ("--hidden", "many"),
+        ("--depth", "0"),
+        ("--activation", "sigmoid"),
+        ("--binarize", "static"),
     ] {
         let out = python(&[option, value]);
         assert_eq!(out.status.code(), Some(2), "{option} {value}: {out:?}");

@@ -9,7 +9,8 @@
 //! reference script (`reference/vae_torch.py`, which needs `pip install torch numpy`) back to
 //! back on the same machine and the same files: seconds per epoch of each and their ratio,
 //! the test losses, then seconds per epoch for hidden widths 400/800/1600 and batches
-//! 32/128/512. `--results FILE` writes the figures to a TOML file (the book's is
+//! 32/128/512, and passes per second of chapter 7's network (784-200-200-50, tanh, batch 20,
+//! dynamically binarized). `--results FILE` writes the figures to a TOML file (the book's is
 //! `book/media/ch05-training/speed.toml`).
 
 mod compare;

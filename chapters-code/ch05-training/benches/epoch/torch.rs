@@ -6,6 +6,8 @@ use std::process::Command;
 use anyhow::{Context, Result, bail, ensure};
 use serde_json::Value;
 
+use crate::compare::Net;
+
 /// The script, beside this crate's sources.
 pub const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/reference/vae_torch.py");
 
@@ -48,7 +50,7 @@ pub struct Runner<'a> {
 
 /// What to train, and how long.
 pub struct Setting {
-    pub hidden: usize,
+    pub net: Net,
     pub batch: usize,
     pub epochs: usize,
     pub threads: usize,
@@ -66,7 +68,7 @@ pub fn run(runner: &Runner, setting: &Setting) -> Result<TorchRun> {
         env,
     } = *runner;
     let Setting {
-        hidden,
+        net,
         batch,
         epochs,
         threads,
@@ -79,7 +81,11 @@ pub fn run(runner: &Runner, setting: &Setting) -> Result<TorchRun> {
         .arg(SCRIPT)
         .arg("--data-dir")
         .arg(data_dir)
-        .args(["--hidden", &hidden.to_string()])
+        .args(["--hidden", &net.shape.hidden.to_string()])
+        .args(["--latent-dim", &net.shape.latent.to_string()])
+        .args(["--depth", &net.shape.depth.to_string()])
+        .args(["--activation", &net.shape.activation.to_string()])
+        .args(["--binarize", if net.dynamic { "dynamic" } else { "none" }])
         .args(["--batch-size", &batch.to_string()])
         .args(["--epochs", &epochs.to_string()])
         .args(["--threads", &threads.to_string()])
