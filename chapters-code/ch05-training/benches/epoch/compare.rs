@@ -241,7 +241,9 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
         chapter_7.rust,
         1.0 / chapter_7.rust,
         show(chapter_7.torch),
-        chapter_7.torch.map_or("-".into(), |t| format!("{:.3}", 1.0 / t)),
+        chapter_7
+            .torch
+            .map_or("-".into(), |t| format!("{:.3}", 1.0 / t)),
         chapter_7
             .torch
             .map_or("-".into(), |t| format!("{:.2}", chapter_7.rust / t))
