@@ -2,9 +2,11 @@
 //!
 //! [`plot`] draws charts as PNG files; [`atomic`] writes files whole or not at all; [`paths`]
 //! finds the workspace and each chapter's default output folder; [`seeds`] gives every random
-//! choice its own reproducible stream; [`summary`] reports a mean with its standard error.
+//! choice its own reproducible stream; [`summary`] reports a mean with its standard error;
+//! [`pages`] asks for large memory pages where an array is read at random places.
 
 pub mod atomic;
+pub mod pages;
 pub mod paths;
 pub mod plot;
 pub mod seeds;

@@ -15,6 +15,8 @@ use super::DataError;
 /// IDX type code for unsigned bytes, the only one MNIST uses.
 const UBYTE: u32 = 0x08;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+/// The most room reserved before a gzipped file is read (MNIST's largest file is 47 MB).
+const GZIP_ROOM: u64 = 64 << 20;
 
 /// The images of one IDX3 file, row-major, one byte per pixel.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,9 +122,16 @@ fn read_idx(path: &Path, ndims: u8) -> Result<(Vec<usize>, Vec<u8>), DataError> 
         }
     }
     // For gzip the length is only known by decompressing; reading at most one byte more than
-    // promised bounds the memory by the real data, whatever the header claims.
-    let capacity = if gzipped { 0 } else { expected as usize };
-    let mut data = Vec::with_capacity(capacity);
+    // promised bounds the memory by the real data, whatever the header claims, and the room
+    // reserved for it up front is capped (room never written costs no memory).
+    let capacity = if gzipped {
+        expected.min(GZIP_ROOM)
+    } else {
+        expected
+    };
+    // Training reads the images at random places: large pages spare the processor most of its
+    // address translations (see the support crate's `pages`).
+    let mut data = support::pages::with_huge_pages(capacity as usize);
     let mut limited = reader.take(expected.saturating_add(1));
     limited.read_to_end(&mut data).map_err(io_err)?;
     if data.len() as u64 != expected {
