@@ -5,7 +5,6 @@
 use ch01_generative_models::gaussian::Gaussian;
 use ch01_generative_models::latent::LinearGaussian;
 use ndarray::Array1;
-use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 /// The seed the binary and the tests use unless told otherwise.
@@ -33,9 +32,10 @@ pub enum Part {
     Amortisation = 5,
 }
 
-/// A random number generator for `part` of a run seeded with `seed`.
+/// A random number generator for `part` of a run seeded with `seed`: the support crate's
+/// stream, tagged so that these streams never meet another chapter's.
 pub fn rng(seed: u64, part: Part) -> StdRng {
-    StdRng::seed_from_u64(seed.wrapping_mul(1000).wrapping_add(part as u64))
+    support::seeds::stream(seed, part as u64, 0, *b"ch02\0\0\0\0")
 }
 
 /// The model, a data point `x`, and what is exact about it.
@@ -65,5 +65,19 @@ impl Setup {
             posterior,
             log_px,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    #[test]
+    fn streams_differ_and_repeat() {
+        let first = |s, p| rng(s, p).random::<u64>();
+        assert_eq!(first(1, Part::Model), first(1, Part::Model));
+        assert_ne!(first(1, Part::Model), first(1, Part::RandomQ));
+        assert_ne!(first(1, Part::Model), first(2, Part::Model));
     }
 }

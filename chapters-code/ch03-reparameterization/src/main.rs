@@ -6,11 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 
 use ch03_reparameterization::figures;
-use ch03_reparameterization::seeds::{self, Part, part_seed};
+use ch03_reparameterization::seeds::{self, Part};
 use ch03_reparameterization::training;
 use ch03_reparameterization::{comparison, dimension, report};
 
@@ -48,7 +46,7 @@ struct Args {
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    let rng = |part| StdRng::seed_from_u64(part_seed(args.seed, part));
+    let rng = |part| seeds::rng(args.seed, part, 0);
 
     // Every option is checked before any work or any file is written.
     let rows = comparison::table(args.samples, &mut rng(Part::Comparison))?;
@@ -58,12 +56,7 @@ fn main() -> Result<()> {
         args.dim_samples,
         &mut rng(Part::Dimension),
     )?;
-    let training_rows = training::table(
-        &training::STEP_SIZES,
-        args.steps,
-        args.runs,
-        part_seed(args.seed, Part::Training),
-    )?;
+    let training_rows = training::table(&training::STEP_SIZES, args.steps, args.runs, args.seed)?;
 
     print!("{}", report::comparison(&rows, args.samples));
     print!("{}", report::dimension(&dim_rows, args.dim_samples));

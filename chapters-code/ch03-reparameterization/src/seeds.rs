@@ -1,5 +1,7 @@
-//! One `--seed` for the whole run, split into independent seeds for its parts, so that changing
-//! how many samples one part draws leaves the other parts' numbers unchanged.
+//! One `--seed` for the whole run, split into independent streams for its parts, so that
+//! changing how many samples one part draws leaves the other parts' numbers unchanged.
+
+use rand::rngs::StdRng;
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 3;
@@ -11,30 +13,33 @@ pub enum Part {
     Comparison = 1,
     /// The table by dimension ([`crate::dimension`]).
     Dimension = 2,
-    /// The training runs ([`crate::training`]).
+    /// The training runs ([`crate::training`]), one stream per run.
     Training = 3,
     /// The histograms ([`crate::figures`]).
     Histograms = 4,
 }
 
-/// The seed of `part`: `seed` and the part's number mixed by SplitMix64's finaliser, so that
-/// nearby seeds give unrelated streams.
-pub fn part_seed(seed: u64, part: Part) -> u64 {
-    let mut x = seed ^ (part as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^ (x >> 31)
+/// The generator for `part` and `index` (a training run's number; 0 for the other parts) of a
+/// run with this `seed`: the support crate's stream, tagged so that these streams never meet
+/// another chapter's.
+pub fn rng(seed: u64, part: Part, index: u64) -> StdRng {
+    support::seeds::stream(seed, part as u64, index, *b"ch03\0\0\0\0")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::Rng;
 
     #[test]
-    fn parts_and_seeds_differ() {
-        let a = part_seed(DEFAULT_SEED, Part::Comparison);
-        assert_eq!(a, part_seed(DEFAULT_SEED, Part::Comparison));
-        assert_ne!(a, part_seed(DEFAULT_SEED, Part::Dimension));
-        assert_ne!(a, part_seed(DEFAULT_SEED + 1, Part::Comparison));
+    fn streams_differ_and_repeat() {
+        let first = |s, p, i| rng(s, p, i).random::<u64>();
+        let a = first(DEFAULT_SEED, Part::Training, 1);
+        assert_eq!(a, first(DEFAULT_SEED, Part::Training, 1));
+        assert_ne!(a, first(DEFAULT_SEED, Part::Training, 2));
+        assert_ne!(a, first(DEFAULT_SEED, Part::Histograms, 1));
+        assert_ne!(a, first(DEFAULT_SEED + 1, Part::Training, 1));
+        // Unlike seed + run, a run of one seed never repeats a run of the next seed.
+        assert_ne!(a, first(DEFAULT_SEED + 1, Part::Training, 0));
     }
 }

@@ -6,12 +6,12 @@
 //! expectation is estimated from one draw and the entropy term is differentiated exactly
 //! (dH/d(log sigma) = 1).
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_distr::StandardNormal;
 
 use crate::error::{Error, at_least, check_gaussian};
 use crate::estimators::{Gaussian, Gradient, ScalarFunction, pathwise, score_function};
+use crate::seeds::{self, Part};
 
 /// The target `p = N(2, 0.5^2)`.
 pub const TARGET: Gaussian = Gaussian::new(2.0, 0.5);
@@ -174,8 +174,9 @@ impl TrainingRow {
     }
 }
 
-/// `runs` runs of every method at every step size. Run `r` of each method draws from the same
-/// seed, `seed + r`, so the methods see the same noise.
+/// `runs` runs of every method at every step size, in a run seeded with `seed`. Run `r` of
+/// each method draws from the same stream, the run's [`Part::Training`] stream number `r`, so
+/// the methods see the same noise.
 pub fn table(
     step_sizes: &[f64],
     steps: usize,
@@ -193,7 +194,7 @@ pub fn table(
         for method in Method::ALL {
             let outcomes = (0..runs as u64)
                 .map(|r| {
-                    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(r));
+                    let mut rng = seeds::rng(seed, Part::Training, r);
                     fit(method, TARGET, step_size, steps, &mut rng)
                 })
                 .collect();

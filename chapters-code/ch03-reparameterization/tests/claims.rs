@@ -6,7 +6,7 @@
 use ch03_reparameterization::comparison::{self, TABLE_FUNCTIONS, TABLE_Q, exact_moments};
 use ch03_reparameterization::dimension::{self, DIM_Q, TABLE_DIMS};
 use ch03_reparameterization::estimators::{Estimator, Gaussian, Parameter, ScalarFunction};
-use ch03_reparameterization::seeds::{DEFAULT_SEED, Part, part_seed};
+use ch03_reparameterization::seeds::{self, DEFAULT_SEED, Part};
 use ch03_reparameterization::test_functions::TestFunction;
 use ch03_reparameterization::training::{self, Method};
 use rand::rngs::StdRng;
@@ -17,7 +17,7 @@ use support::summary::Moments;
 const Z_TOLERANCE: f64 = 5.0;
 
 fn rng(part: Part) -> StdRng {
-    StdRng::seed_from_u64(part_seed(DEFAULT_SEED, part))
+    seeds::rng(DEFAULT_SEED, part, 0)
 }
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
@@ -261,7 +261,7 @@ fn training_with_one_sample_per_step() {
         &training::STEP_SIZES,
         training::DEFAULT_STEPS,
         training::DEFAULT_RUNS,
-        part_seed(DEFAULT_SEED, Part::Training),
+        DEFAULT_SEED,
     )
     .unwrap();
     let row = |step: f64, m: Method| {
@@ -274,16 +274,16 @@ fn training_with_one_sample_per_step() {
     use Method::{Pathwise, ScoreFunction, ScoreFunctionBaseline};
     let inf = f64::INFINITY;
     let claims = [
-        (0.003, Pathwise, 0.0037, 0),
-        (0.003, ScoreFunction, 0.0208, 0),
-        (0.003, ScoreFunctionBaseline, 0.0106, 0),
-        (0.01, Pathwise, 0.0107, 0),
-        (0.01, ScoreFunction, 0.0565, 1),
-        (0.01, ScoreFunctionBaseline, 0.0228, 1),
-        (0.03, Pathwise, 0.0373, 0),
-        (0.03, ScoreFunction, inf, 20),
-        (0.03, ScoreFunctionBaseline, inf, 18),
-        (0.1, Pathwise, 0.1421, 0),
+        (0.003, Pathwise, 0.0025, 0),
+        (0.003, ScoreFunction, 0.0223, 0),
+        (0.003, ScoreFunctionBaseline, 0.0145, 0),
+        (0.01, Pathwise, 0.0103, 0),
+        (0.01, ScoreFunction, 0.1309, 0),
+        (0.01, ScoreFunctionBaseline, 0.0626, 0),
+        (0.03, Pathwise, 0.0406, 0),
+        (0.03, ScoreFunction, inf, 18),
+        (0.03, ScoreFunctionBaseline, inf, 13),
+        (0.1, Pathwise, 0.1639, 0),
         (0.1, ScoreFunction, inf, 20),
         (0.1, ScoreFunctionBaseline, inf, 20),
     ];
@@ -298,13 +298,14 @@ fn training_with_one_sample_per_step() {
         }
         assert_eq!(r.diverged(), diverged, "{step} {method:?}");
     }
-    // "5 or 6 times further away" at the two small steps; the baseline roughly halves it.
-    for step in [0.003, 0.01] {
+    // "9 and 13 times further away" at the two small steps; the baseline cuts the median KL
+    // by 35% and 52%.
+    for (step, times, cut) in [(0.003, 9.0, 0.35), (0.01, 13.0, 0.52)] {
         let ratio = row(step, ScoreFunction).median_kl() / row(step, Pathwise).median_kl();
-        assert!((5.0..6.5).contains(&ratio), "{step}: {ratio}");
-        let half =
+        assert!(close(ratio, times, 0.5), "{step}: {ratio}");
+        let kept =
             row(step, ScoreFunctionBaseline).median_kl() / row(step, ScoreFunction).median_kl();
-        assert!((0.35..0.65).contains(&half), "{step}: {half}");
+        assert!(close(1.0 - kept, cut, 5e-3), "{step}: {kept}");
     }
     // The settings the page states: N(2, 0.5^2) from N(0, 1), 2000 steps, 20 runs, a
     // baseline that moves a tenth of the way to each new value, divergence past e^(+-20).
@@ -326,16 +327,19 @@ fn training_with_one_sample_per_step() {
 
 #[test]
 fn training_claims_hold_for_other_seeds_too() {
-    // The page's qualitative claims, for the default seed and five others: pathwise never
-    // diverges; at the two small steps it ends at least 4 times closer (in median KL) than the
-    // plain score function and closer than the score function with a baseline; at the two
-    // large steps most score-function runs, with or without a baseline, diverge.
+    // The page's claims for the default seed and five others: at the two small steps the
+    // pathwise estimator ends 3.9 to 13 times closer (in median KL) than the plain score
+    // function, and closer than the score function with a baseline, which ends closer than
+    // the plain one; at step size 0.03 at least 18 of 20 plain score-function runs diverge and
+    // at least 12 of 20 with a baseline, at 0.1 all of them. The pathwise estimator diverges
+    // in one run of the 480: at step size 0.1, with seed 0.
+    let mut pathwise_diverged = Vec::new();
     for seed in [DEFAULT_SEED, 0, 1, 2, 5, 42] {
         let rows = training::table(
             &training::STEP_SIZES,
             training::DEFAULT_STEPS,
             training::DEFAULT_RUNS,
-            part_seed(seed, Part::Training),
+            seed,
         )
         .unwrap();
         let row = |step: f64, m: Method| {
@@ -344,26 +348,33 @@ fn training_claims_hold_for_other_seeds_too() {
                 .unwrap()
         };
         for step in training::STEP_SIZES {
-            assert_eq!(row(step, Method::Pathwise).diverged(), 0, "seed {seed}");
+            let d = row(step, Method::Pathwise).diverged();
+            if d > 0 {
+                pathwise_diverged.push((seed, step, d));
+            }
         }
         for step in [0.003, 0.01] {
             let path = row(step, Method::Pathwise).median_kl();
             let score = row(step, Method::ScoreFunction).median_kl();
             let base = row(step, Method::ScoreFunctionBaseline).median_kl();
             assert!(
-                score > 4.0 * path,
+                (3.9..13.0).contains(&(score / path)),
                 "seed {seed} step {step}: {score} vs {path}"
             );
             assert!(base > path, "seed {seed} step {step}: {base} vs {path}");
             assert!(score > base, "seed {seed} step {step}: {score} vs {base}");
         }
-        for step in [0.03, 0.1] {
-            for m in [Method::ScoreFunction, Method::ScoreFunctionBaseline] {
-                let d = row(step, m).diverged();
-                assert!(d >= 15, "seed {seed} step {step} {m:?}: {d} diverged");
-            }
+        for (step, m, at_least) in [
+            (0.03, Method::ScoreFunction, 18),
+            (0.03, Method::ScoreFunctionBaseline, 12),
+            (0.1, Method::ScoreFunction, 20),
+            (0.1, Method::ScoreFunctionBaseline, 20),
+        ] {
+            let d = row(step, m).diverged();
+            assert!(d >= at_least, "seed {seed} step {step} {m:?}: {d} diverged");
         }
     }
+    assert_eq!(pathwise_diverged, [(0, 0.1, 1)]);
 }
 
 /// `f` plus a constant: what a baseline takes away.
@@ -458,7 +469,7 @@ fn the_histograms() {
     assert!((neg_path.mean() - 0.1587).abs() < Z_TOLERANCE * 0.0016);
 
     // The picture's range holds all pathwise estimates but cuts off about 3% of the score
-    // function's long tail.
+    // function's long tail (the binary prints 3.2%).
     let (_, outside) = ch03_reparameterization::figures::estimator_histograms(
         comparison::DEFAULT_SAMPLES,
         &mut rng(Part::Histograms),
