@@ -84,6 +84,17 @@ pub fn check(root: &Path) -> Vec<String> {
             expect(key, ends.join("-"));
         }
     }
+    match results.get("chapter_7").and_then(Value::as_table) {
+        Some(net) => {
+            for key in ["rust_seconds", "torch_seconds", "ratio"] {
+                expect(&format!("chapter 7's {key}"), number(net, key));
+            }
+            for key in ["rust_passes_per_second", "torch_passes_per_second"] {
+                expect(&format!("chapter 7's {key}"), thousandths(net, key));
+            }
+        }
+        None => expect("chapter 7's network", "<a [chapter_7] table>".into()),
+    }
     let rows = results
         .get("scaling")
         .and_then(Value::as_array)
@@ -165,6 +176,14 @@ fn string(table: &Table, key: &str) -> String {
         .get(key)
         .and_then(Value::as_str)
         .map_or_else(|| format!("<no string {key}>"), str::to_string)
+}
+
+/// A rate as the results file writes it, with three decimals.
+fn thousandths(table: &Table, key: &str) -> String {
+    table
+        .get(key)
+        .and_then(Value::as_float)
+        .map_or_else(|| format!("<no number {key}>"), |x| format!("{x:.3}"))
 }
 
 /// A number as the results file writes it: integers whole, others with two decimals.

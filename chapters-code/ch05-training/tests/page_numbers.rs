@@ -80,3 +80,25 @@ fn adams_largest_step_follows_a_long_run_of_zero_gradients() {
     }
     assert!((last - 1.0).abs() < 1e-3, "{last}");
 }
+
+/// The page's training times are the `seconds` column of the book's run: their sum, and the
+/// fastest and slowest epoch.
+#[test]
+fn the_training_times_are_the_runs() {
+    let page = book("ch05-training.md");
+    let metrics = book("media/ch05-training/metrics.csv");
+    let seconds: Vec<f64> = metrics
+        .lines()
+        .skip(1)
+        .map(|row| row.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(seconds.len(), 20, "the book's run has 20 epochs");
+    let total: f64 = seconds.iter().sum();
+    let fastest = seconds.iter().copied().fold(f64::INFINITY, f64::min);
+    let slowest = seconds.iter().copied().fold(0.0, f64::max);
+    assert_page_says(&page, &format!("{total:.1} seconds of training"));
+    assert_page_says(
+        &page,
+        &format!("from {fastest:.2} to {slowest:.2} seconds an epoch"),
+    );
+}

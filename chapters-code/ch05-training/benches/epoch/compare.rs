@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use ch04_model::activation::Activation;
 use ch04_model::shape::VaeShape;
 use ch05_training::binarize::Binarize;
@@ -272,7 +272,8 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
             &rows,
             &chapter_7,
         );
-        write_atomic(path, text.as_bytes())?;
+        write_atomic(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
         println!("\nwrote {}", path.display());
     }
     Ok(())

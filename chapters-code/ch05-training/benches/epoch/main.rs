@@ -20,7 +20,7 @@ mod torch;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use ch04_model::shape::VaeShape;
 use ch05_training::data::{self, DataOptions, Dataset};
 use ch05_training::trainer::Trainer;
@@ -41,7 +41,8 @@ struct Options {
     #[arg(long)]
     threads: Option<usize>,
 
-    /// With --compare, write every figure to this TOML file.
+    /// With --compare, write every figure to this TOML file (a relative path is read from
+    /// the workspace's root: `cargo bench` runs benchmarks in their crate's folder).
     #[arg(long)]
     results: Option<PathBuf>,
 
@@ -69,7 +70,19 @@ struct Options {
 }
 
 fn main() -> Result<()> {
-    let options = Options::parse();
+    let mut options = Options::parse();
+    if let Some(path) = options.results.take() {
+        let path = support::paths::workspace_root().join(path);
+        // Checked now, not after minutes of measuring.
+        match path.parent() {
+            Some(folder) if folder.is_dir() => {}
+            _ => bail!(
+                "--results {}: no such folder to write it in",
+                path.display()
+            ),
+        }
+        options.results = Some(path);
+    }
     let set = data::load(&DataOptions {
         dataset: Dataset::Mnist,
         data_dir: std::env::var_os("MNIST_DIR").map(Into::into),
