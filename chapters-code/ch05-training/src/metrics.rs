@@ -4,13 +4,15 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+use serde::Deserialize;
 use support::atomic::write_atomic;
+use support::table;
 
 pub const HEADER: &str = "epoch,train_loss,test_loss,test_recon,test_kl,seconds";
 
-/// The figures of one epoch.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The figures of one epoch (its fields are the header's columns, read back by name).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 pub struct EpochMetrics {
     pub epoch: usize,
     /// Mean negative ELBO over the epoch's training batches, as they were trained.
@@ -37,40 +39,10 @@ pub fn to_csv(rows: &[EpochMetrics]) -> String {
     text
 }
 
-/// Parses what [`to_csv`] wrote (to continue a resumed run's table).
+/// Parses what [`to_csv`] wrote (to continue a resumed run's table), naming the file and
+/// line of anything else.
 pub fn parse_csv(text: &str, path: &Path) -> Result<Vec<EpochMetrics>> {
-    let mut lines = text.lines();
-    if lines.next() != Some(HEADER) {
-        bail!(
-            "{}: the first line is not the header `{HEADER}`",
-            path.display()
-        );
-    }
-    lines
-        .enumerate()
-        .map(|(i, line)| {
-            let fields: Vec<&str> = line.split(',').collect();
-            let bad = || {
-                format!(
-                    "{}: line {} is not a metrics row: {line:?}",
-                    path.display(),
-                    i + 2
-                )
-            };
-            if fields.len() != 6 {
-                bail!(bad());
-            }
-            let f = |k: usize| fields[k].parse::<f64>().with_context(bad);
-            Ok(EpochMetrics {
-                epoch: fields[0].parse().with_context(bad)?,
-                train_loss: f(1)?,
-                test_loss: f(2)?,
-                test_recon: f(3)?,
-                test_kl: f(4)?,
-                seconds: f(5)?,
-            })
-        })
-        .collect()
+    Ok(table::parse(text, path, HEADER)?)
 }
 
 /// Writes metrics.csv atomically.
@@ -118,6 +90,27 @@ mod tests {
         let err = parse_csv(&text, Path::new("m.csv"))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("m.csv: line 2"), "{err}");
+        let text = format!("{HEADER}\n1,2,3,4,5,6\n2,2,3,four,5,6\n");
+        let err = parse_csv(&text, Path::new("m.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("m.csv: line 3: test_recon is \"four\""),
+            "{err}"
+        );
+    }
+
+    /// The book's metrics.csv, read and written again, is the same file to the byte.
+    #[test]
+    fn the_books_metrics_read_back_and_write_the_same_bytes() {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../book/media/ch05-training/metrics.csv"
+        ));
+        let text = std::fs::read_to_string(path).unwrap();
+        let rows = parse_csv(&text, path).unwrap();
+        assert_eq!(rows.len(), 20);
+        assert_eq!(to_csv(&rows), text);
     }
 }

@@ -4,10 +4,17 @@
 use std::path::PathBuf;
 
 use ch05_training::adam::Adam;
+use ch05_training::metrics::{EpochMetrics, parse_csv};
 
 fn book(path: &str) -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book");
     std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The rows of the book's run, one per epoch.
+fn metrics() -> Vec<EpochMetrics> {
+    let path = "media/ch05-training/metrics.csv";
+    parse_csv(&book(path), path.as_ref()).unwrap()
 }
 
 /// Line breaks on the page are spaces.
@@ -24,12 +31,9 @@ fn assert_page_says(page: &str, quoted: &str) {
 #[test]
 fn the_rate_exceeds_what_the_images_can_carry() {
     let page = book("ch05-training.md");
-    let metrics = book("media/ch05-training/metrics.csv");
-    let last = metrics.lines().last().expect("a row per epoch");
-    let columns: Vec<&str> = last.split(',').collect();
-    // epoch,train_loss,test_loss,test_recon,test_kl,seconds
-    assert_eq!(columns[0], "20", "the book's run has 20 epochs");
-    let kl: f64 = columns[4].parse().unwrap();
+    let last = *metrics().last().expect("a row per epoch");
+    assert_eq!(last.epoch, 20, "the book's run has 20 epochs");
+    let kl = last.test_kl;
     let (test_images, train_images) = (10_000f64, 60_000f64);
     assert_page_says(&page, &format!("{:.2} nats of KL after epoch 20", kl));
     assert_page_says(
@@ -86,12 +90,7 @@ fn adams_largest_step_follows_a_long_run_of_zero_gradients() {
 #[test]
 fn the_training_times_are_the_runs() {
     let page = book("ch05-training.md");
-    let metrics = book("media/ch05-training/metrics.csv");
-    let seconds: Vec<f64> = metrics
-        .lines()
-        .skip(1)
-        .map(|row| row.rsplit(',').next().unwrap().parse().unwrap())
-        .collect();
+    let seconds: Vec<f64> = metrics().iter().map(|r| r.seconds).collect();
     assert_eq!(seconds.len(), 20, "the book's run has 20 epochs");
     let total: f64 = seconds.iter().sum();
     let fastest = seconds.iter().copied().fold(f64::INFINITY, f64::min);

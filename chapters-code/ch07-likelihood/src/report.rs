@@ -4,10 +4,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+use serde::Deserialize;
 use support::atomic::write_atomic;
-
 use support::summary::Summary;
+use support::table;
 
 use crate::evaluate::Evaluation;
 
@@ -52,55 +53,51 @@ pub fn to_csv(rows: &[Row]) -> String {
     text
 }
 
+/// One line of the CSV file, as [`to_csv`] writes it: the fields are the header's columns.
+#[derive(Deserialize)]
+struct Record {
+    model: String,
+    train_k: usize,
+    passes: usize,
+    train_seconds: f64,
+    log_px: f64,
+    log_px_se: f64,
+    elbo: f64,
+    elbo_se: f64,
+    active_units: usize,
+    latent: usize,
+    k: usize,
+    images: usize,
+}
+
+impl From<Record> for Row {
+    fn from(r: Record) -> Row {
+        let summary = |mean, standard_error| Summary {
+            mean,
+            standard_error,
+            count: r.images,
+        };
+        Row {
+            evaluation: Evaluation {
+                log_px: summary(r.log_px, r.log_px_se),
+                elbo: summary(r.elbo, r.elbo_se),
+                active_units: r.active_units,
+                latent: r.latent,
+                k: r.k,
+                images: r.images,
+            },
+            model: r.model,
+            train_k: r.train_k,
+            passes: r.passes,
+            seconds: r.train_seconds,
+        }
+    }
+}
+
 /// Reads back what [`save`] wrote, naming the file and line of anything else.
 pub fn load(path: &Path) -> Result<Vec<Row>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut lines = text.lines();
-    if lines.next() != Some(HEADER) {
-        bail!(
-            "{}: the first line is not the header `{HEADER}`",
-            path.display()
-        );
-    }
-    lines
-        .enumerate()
-        .map(|(i, line)| {
-            let bad = || {
-                format!(
-                    "{}: line {} is not a results row: {line:?}",
-                    path.display(),
-                    i + 2
-                )
-            };
-            let f: Vec<&str> = line.split(',').collect();
-            if f.len() != 12 {
-                bail!(bad());
-            }
-            let num = |k: usize| f[k].parse::<f64>().with_context(bad);
-            let int = |k: usize| f[k].parse::<usize>().with_context(bad);
-            let summary = |mean: f64, standard_error: f64, count: usize| Summary {
-                mean,
-                standard_error,
-                count,
-            };
-            let images = int(11)?;
-            Ok(Row {
-                model: f[0].to_string(),
-                train_k: int(1)?,
-                passes: int(2)?,
-                seconds: num(3)?,
-                evaluation: Evaluation {
-                    log_px: summary(num(4)?, num(5)?, images),
-                    elbo: summary(num(6)?, num(7)?, images),
-                    active_units: int(8)?,
-                    latent: int(9)?,
-                    k: int(10)?,
-                    images,
-                },
-            })
-        })
-        .collect()
+    let records: Vec<Record> = table::read(path, HEADER)?;
+    Ok(records.into_iter().map(Row::from).collect())
 }
 
 pub fn save(rows: &[Row], path: &Path) -> Result<()> {
@@ -142,30 +139,6 @@ pub fn markdown(rows: &[Row]) -> String {
     s
 }
 
-/// Reads one numeric column of a results CSV by its header name, one value per row.
-pub fn column(path: &Path, name: &str) -> Result<Vec<f64>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
-    let Some(i) = header.iter().position(|h| *h == name) else {
-        bail!("{}: no column {name:?} in its header", path.display());
-    };
-    lines
-        .enumerate()
-        .map(|(n, line)| {
-            let field = line.split(',').nth(i).unwrap_or("");
-            field.parse::<f64>().with_context(|| {
-                format!(
-                    "{}: line {}: {name} is {field:?}, not a number",
-                    path.display(),
-                    n + 2
-                )
-            })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,16 +168,55 @@ mod tests {
         let path = dir.path().join("r.csv");
         save(&rows, &path).unwrap();
         assert_eq!(load(&path).unwrap(), rows);
-        assert_eq!(column(&path, "elbo").unwrap(), [-105.5]);
-        assert!(
-            column(&path, "nats")
-                .unwrap_err()
-                .to_string()
-                .contains("nats")
-        );
         assert!(
             markdown(&rows)
                 .contains("| vae-k1 | 13 | -101.25 ± 0.75 | -105.50 ± 0.81 | 4.25 | 17 of 50 |")
         );
+    }
+
+    #[test]
+    fn a_damaged_results_file_is_named_in_the_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        let row = "vae-k1,1,13,12.5,-101.2500,0.7500,-105.5000,0.8125,17,50,1000,1000";
+        for (text, expected) in [
+            (
+                "model,k\n".to_string(),
+                "r.csv: the first line is not the header",
+            ),
+            (
+                format!("{HEADER}\n{row},1\n"),
+                "r.csv: line 2 has 13 fields",
+            ),
+            (
+                format!("{HEADER}\n{row}\n{}\n", row.replace(",17,", ",most,")),
+                "r.csv: line 3: active_units is \"most\"",
+            ),
+            (
+                format!("{HEADER}\n{}\n", row.replace("-105.5000", "")),
+                "r.csv: line 2: elbo is \"\"",
+            ),
+        ] {
+            std::fs::write(&path, &text).unwrap();
+            let err = load(&path).unwrap_err().to_string();
+            assert!(err.contains(expected), "{text:?}: {err}");
+        }
+        let err = load(&dir.path().join("none.csv")).unwrap_err().to_string();
+        assert!(
+            err.contains("cannot read") && err.contains("none.csv"),
+            "{err}"
+        );
+    }
+
+    /// The book's quick.csv, read and written again, is the same file to the byte.
+    #[test]
+    fn the_books_results_read_back_and_write_the_same_bytes() {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../book/media/ch07-likelihood/quick/quick.csv"
+        ));
+        let rows = load(path).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(to_csv(&rows), std::fs::read_to_string(path).unwrap());
     }
 }

@@ -23,6 +23,8 @@ use crate::train::{self, RunSpec, Session};
 pub const QUICK: &str = "quick.csv";
 pub const EVALUATION: &str = "evaluation.csv";
 pub const GAPS: &str = "gaps.csv";
+/// The columns of gaps.csv: one row per quantity, a mean with its standard error.
+pub const GAPS_HEADER: &str = "quantity,mean,standard_error,images,passes,k";
 
 /// The quick run trains on this many training images unless --limit says otherwise.
 pub const QUICK_TRAIN_IMAGES: usize = 10_000;
@@ -255,7 +257,7 @@ fn gaps_of_checkpoint(options: &Options, path: &Path) -> Result<()> {
         settings.k
     );
     let (g, _) = gaps::measure(&vae, images, &settings);
-    let mut text = String::from("quantity,mean,standard_error,images,passes,k\n");
+    let mut text = format!("{GAPS_HEADER}\n");
     for (name, s) in [
         ("log_px", g.log_px),
         ("elbo_encoder", g.elbo_encoder),

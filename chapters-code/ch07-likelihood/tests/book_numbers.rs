@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use ch07_likelihood::progress::{self, finished_stages, stages_markdown};
 use ch07_likelihood::report::{self, markdown};
+use ch07_likelihood::run::GAPS_HEADER;
+use serde::Deserialize;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book")
@@ -95,20 +97,22 @@ fn the_page_quotes_the_quick_comparison() {
     );
 }
 
+/// A row of gaps.csv.
+#[derive(Deserialize)]
+struct Gap {
+    quantity: String,
+    mean: f64,
+    standard_error: f64,
+}
+
 /// `(mean, standard error)` of a quantity of gaps.csv.
 fn gap(path: &Path, name: &str) -> (f64, f64) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.starts_with(&format!("{name},")))
+    let rows: Vec<Gap> = support::table::read(path, GAPS_HEADER).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r.quantity == name)
         .unwrap_or_else(|| panic!("no {name} in {}", path.display()));
-    let f: Vec<f64> = line
-        .split(',')
-        .skip(1)
-        .take(2)
-        .map(|v| v.parse().unwrap())
-        .collect();
-    (f[0], f[1])
+    (row.mean, row.standard_error)
 }
 
 #[test]

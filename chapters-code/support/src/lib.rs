@@ -3,7 +3,8 @@
 //! [`plot`] draws charts as PNG files; [`atomic`] writes files whole or not at all; [`paths`]
 //! finds the workspace and each chapter's default output folder; [`seeds`] gives every random
 //! choice its own reproducible stream; [`summary`] reports a mean with its standard error;
-//! [`pages`] asks for large memory pages where an array is read at random places.
+//! [`pages`] asks for large memory pages where an array is read at random places; [`table`]
+//! reads the CSV tables the chapters write back into typed rows.
 
 pub mod atomic;
 pub mod pages;
@@ -11,3 +12,4 @@ pub mod paths;
 pub mod plot;
 pub mod seeds;
 pub mod summary;
+pub mod table;
