@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use ch04_model::report::thousands;
 use toml::{Table, Value};
 
 use crate::files;
@@ -66,7 +67,7 @@ pub fn check(root: &Path) -> Vec<String> {
     }
     if let Some(images) = results.get("scaling_images").and_then(Value::as_integer) {
         let plain = images.to_string();
-        let grouped = with_commas(images);
+        let grouped = usize::try_from(images).map_or_else(|_| plain.clone(), thousands);
         if !section.contains(&plain) {
             expect("scaling_images", grouped);
         }
@@ -156,19 +157,6 @@ fn section(page: &str) -> Option<String> {
         .map_or(usize::MAX, |(i, _, _)| *i);
     let lines: Vec<&str> = page.lines().collect();
     Some(lines[*start..end.min(lines.len())].join("\n"))
-}
-
-/// 20000 as the prose writes it, 20,000.
-fn with_commas(n: i64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn string(table: &Table, key: &str) -> String {
