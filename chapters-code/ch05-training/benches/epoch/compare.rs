@@ -54,8 +54,9 @@ const CHAPTER_7: Net = Net {
 };
 const CHAPTER_7_BATCH: usize = 20;
 
-/// Seconds per pass over the training set of chapter 7's setting, in both.
-struct Chapter7 {
+/// Seconds per pass over the whole training set of one setting, in both (PyTorch's when
+/// it is there), each timed on one pass of a fresh model.
+struct Timed {
     rust: f64,
     torch: Option<f64>,
 }
@@ -70,8 +71,7 @@ struct RustRun {
 struct Row {
     hidden: usize,
     batch: usize,
-    rust: f64,
-    torch: Option<f64>,
+    time: Timed,
 }
 
 pub fn run(options: &Options, set: &DataSet) -> Result<()> {
@@ -170,6 +170,27 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
     let timed = options.scaling_images.clamp(1, all);
     let limit = (timed < all).then_some(timed);
     let per_epoch = all as f64 / timed as f64;
+    let one_pass = |net: Net, batch: usize| -> Result<Timed> {
+        let rust = rust_run(set, net, batch, threads, 1, limit, false)?;
+        let torch = match &reference {
+            Some(_) => Some(torch::run(
+                &runner,
+                &Setting {
+                    net,
+                    batch,
+                    epochs: 1,
+                    threads,
+                    limit,
+                    test: false,
+                },
+            )?),
+            None => None,
+        };
+        Ok(Timed {
+            rust: rust.seconds[0] * per_epoch,
+            torch: torch.map(|t| t.seconds[0] * per_epoch),
+        })
+    };
     if !options.no_scaling {
         println!(
             "\n== how the cost grows: seconds per epoch of {all} images (timed on {timed}, one \
@@ -180,34 +201,18 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
             .iter()
             .flat_map(|&h| BATCHES.iter().map(move |&b| (h, b)));
         for (hidden, batch) in settings {
-            let net = Net::chapter_5(hidden);
-            let r = rust_run(set, net, batch, threads, 1, limit, false)?;
-            let t = match &reference {
-                Some(_) => Some(torch::run(
-                    &runner,
-                    &Setting {
-                        net,
-                        batch,
-                        epochs: 1,
-                        threads,
-                        limit,
-                        test: false,
-                    },
-                )?),
-                None => None,
-            };
             let row = Row {
                 hidden,
                 batch,
-                rust: r.seconds[0] * per_epoch,
-                torch: t.map(|t| t.seconds[0] * per_epoch),
+                time: one_pass(Net::chapter_5(hidden), batch)?,
             };
             println!(
                 "{hidden:>6}  {batch:>5}  {:>6.2}  {:>9}  {:>5}",
-                row.rust,
-                show(row.torch),
-                row.torch
-                    .map_or("-".into(), |t| format!("{:.2}", row.rust / t))
+                row.time.rust,
+                show(row.time.torch),
+                row.time
+                    .torch
+                    .map_or("-".into(), |t| format!("{:.2}", row.time.rust / t))
             );
             rows.push(row);
         }
@@ -217,25 +222,7 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
         "\n== chapter 7's network 784-200-200-50 (tanh), batch {CHAPTER_7_BATCH}, dynamically \
          binarized pixels: seconds per pass over {all} images (timed on {timed})"
     );
-    let r = rust_run(set, CHAPTER_7, CHAPTER_7_BATCH, threads, 1, limit, false)?;
-    let t = match &reference {
-        Some(_) => Some(torch::run(
-            &runner,
-            &Setting {
-                net: CHAPTER_7,
-                batch: CHAPTER_7_BATCH,
-                epochs: 1,
-                threads,
-                limit,
-                test: false,
-            },
-        )?),
-        None => None,
-    };
-    let chapter_7 = Chapter7 {
-        rust: r.seconds[0] * per_epoch,
-        torch: t.map(|t| t.seconds[0] * per_epoch),
-    };
+    let chapter_7 = one_pass(CHAPTER_7, CHAPTER_7_BATCH)?;
     println!(
         "Rust {:.2} s ({:.3} passes per second), PyTorch {} s ({} passes per second), ratio {}",
         chapter_7.rust,
@@ -336,7 +323,7 @@ struct Measured<'a> {
 }
 
 /// The results file: plain TOML, numbers rounded as the book quotes them.
-fn results_toml(m: &Measured, rows: &[Row], chapter_7: &Chapter7) -> String {
+fn results_toml(m: &Measured, rows: &[Row], chapter_7: &Timed) -> String {
     let (rust, torch) = (median(&m.rust.seconds), median(&m.reference.seconds));
     let mut s = String::new();
     let _ = writeln!(
@@ -409,10 +396,10 @@ fn results_toml(m: &Measured, rows: &[Row], chapter_7: &Chapter7) -> String {
         let _ = writeln!(s, "\n[[scaling]]");
         let _ = writeln!(s, "hidden = {}", row.hidden);
         let _ = writeln!(s, "batch = {}", row.batch);
-        let _ = writeln!(s, "rust_seconds = {:.2}", row.rust);
-        if let Some(t) = row.torch {
+        let _ = writeln!(s, "rust_seconds = {:.2}", row.time.rust);
+        if let Some(t) = row.time.torch {
             let _ = writeln!(s, "torch_seconds = {t:.2}");
-            let _ = writeln!(s, "ratio = {:.2}", row.rust / t);
+            let _ = writeln!(s, "ratio = {:.2}", row.time.rust / t);
         }
     }
     s
