@@ -15,6 +15,7 @@ use crate::evaluate::{self, Evaluation};
 use crate::gaps::{self, GapSettings};
 use crate::model::SHAPE;
 use crate::options::Options;
+use crate::progress::{self, PROGRESS};
 use crate::report::{self, Row};
 use crate::schedule::Schedule;
 use crate::train::{self, RunSpec, Session};
@@ -152,7 +153,6 @@ fn quick(options: &Options, data: &DataSet, command: &str) -> Result<()> {
 /// The paper's schedule, 3,280 passes, then the paper's evaluation.
 fn full(options: &Options, data: &DataSet, command: &str) -> Result<()> {
     let spec = spec(options, Schedule::Full, options.train_k);
-    let start = Instant::now();
     let session = Session {
         resume: options.resume,
         checkpoint_every: options.checkpoint_every,
@@ -160,7 +160,6 @@ fn full(options: &Options, data: &DataSet, command: &str) -> Result<()> {
         command,
     };
     let (trainer, passes) = train::train(&spec, data, &options.out, &session)?;
-    let seconds = start.elapsed().as_secs_f64();
     if passes < Schedule::Full.passes() {
         println!(
             "stopped after pass {passes} of {}: continue with the same options and --resume",
@@ -176,11 +175,13 @@ fn full(options: &Options, data: &DataSet, command: &str) -> Result<()> {
         options.seed,
     );
     print_evaluation(&evaluation);
+    // A resumed run's own clock saw only its last part: every pass's seconds are in progress.csv.
+    let rows = progress::earlier(&options.out.join(PROGRESS), passes)?;
     let row = Row {
         model: format!("{}-k{}", if spec.k == 1 { "vae" } else { "iwae" }, spec.k),
         train_k: spec.k,
         passes: Schedule::Full.passes(),
-        seconds,
+        seconds: rows.iter().map(|r| r.seconds).sum(),
         evaluation,
     };
     let path = options.out.join(EVALUATION);

@@ -152,6 +152,48 @@ fn a_stopped_run_resumes_exactly() {
 }
 
 #[test]
+fn a_finished_run_reports_the_training_time_of_all_its_sessions() {
+    // One step per pass (20 images, batch 20), so the whole schedule takes seconds.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    let common = [
+        "--schedule",
+        "full",
+        "--limit",
+        "20",
+        "--threads",
+        "1",
+        "--k",
+        "5",
+        "--test-images",
+        "50",
+    ];
+    let with = |extra: &[&str]| -> Vec<String> {
+        common.iter().chain(extra).map(|s| s.to_string()).collect()
+    };
+    succeed(out, &args(&with(&["--stop-after", "3279"])));
+    assert!(!out.join("evaluation.csv").exists());
+    let last = succeed(out, &args(&with(&["--resume"])));
+    assert!(last.contains("(k = 5, 50 images)"), "{last}");
+    let trained: f64 = progress_rows(out).iter().map(|r| r.seconds).sum();
+    let saved = || report::load(&out.join("evaluation.csv")).unwrap();
+    let row = &saved()[0];
+    assert_eq!((row.model.as_str(), row.passes), ("vae-k1", 3280));
+    assert!(
+        (row.seconds - trained).abs() < 0.06,
+        "evaluation.csv says {} s of training, progress.csv's 3,280 passes {trained} s",
+        row.seconds
+    );
+    // Resuming a finished run trains nothing and scores the model again, alike.
+    std::fs::remove_file(out.join("evaluation.csv")).unwrap();
+    let again = succeed(out, &args(&with(&["--resume"])));
+    assert!(!again.contains("pass 3280/3280"), "{again}");
+    assert_eq!(&saved()[0], row);
+    let runs = std::fs::read_to_string(out.join("runs.txt")).unwrap();
+    assert!(runs.contains("resumed at pass 3280 of 3280"), "{runs}");
+}
+
+#[test]
 fn bad_options_and_foreign_checkpoints_are_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path();
