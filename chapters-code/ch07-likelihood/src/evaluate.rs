@@ -38,6 +38,18 @@ impl Evaluation {
             self.log_px.mean, self.log_px.standard_error, self.k, self.images
         )
     }
+
+    /// The second line the binary prints: the ELBO, its distance to log p(x), the active units.
+    pub fn details_line(&self) -> String {
+        format!(
+            "test ELBO: {:.2} ± {:.2} nats; log p(x) - ELBO = {:.2} nats; active units: {} of {}",
+            self.elbo.mean,
+            self.elbo.standard_error,
+            self.log_px.mean - self.elbo.mean,
+            self.active_units,
+            self.latent
+        )
+    }
 }
 
 // ANCHOR: evaluate

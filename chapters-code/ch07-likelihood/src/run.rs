@@ -191,15 +191,7 @@ fn full(options: &Options, data: &DataSet, command: &str) -> Result<()> {
 }
 
 fn print_evaluation(e: &Evaluation) {
-    println!("{}", e.line());
-    println!(
-        "test ELBO: {:.2} ± {:.2} nats; log p(x) - ELBO = {:.2} nats; active units: {} of {}",
-        e.elbo.mean,
-        e.elbo.standard_error,
-        e.log_px.mean - e.elbo.mean,
-        e.active_units,
-        e.latent
-    );
+    println!("{}\n{}", e.line(), e.details_line());
 }
 
 /// `--evaluate PATH`: the paper's evaluation of a saved model.
