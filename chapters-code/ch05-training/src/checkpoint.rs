@@ -8,6 +8,7 @@
 
 use std::fmt;
 use std::path::Path;
+use std::str::FromStr;
 
 use anyhow::{Context, Result, bail, ensure};
 use ch04_model::shape::VaeShape;
@@ -28,6 +29,61 @@ pub trait CheckpointSettings: Sized {
 
     /// Reads the settings back from the header's pairs; errors name the file, `name`.
     fn parse(pairs: &[(String, String)], name: &dyn fmt::Display) -> Result<Self>;
+}
+
+/// A header's `key=value` settings, read by key: every error names the file and the setting.
+pub struct SettingsReader<'a> {
+    pairs: &'a [(String, String)],
+    name: &'a dyn fmt::Display,
+}
+
+impl<'a> SettingsReader<'a> {
+    pub fn new(pairs: &'a [(String, String)], name: &'a dyn fmt::Display) -> Self {
+        SettingsReader { pairs, name }
+    }
+
+    /// The value of `key`, as written.
+    pub fn get(&self, key: &str) -> Result<&'a str> {
+        self.find(key)
+            .with_context(|| format!("{}: has no {key} setting", self.name))
+    }
+
+    /// The value of `key`, parsed.
+    pub fn parsed<T: FromStr>(&self, key: &str) -> Result<T> {
+        self.parse_value(key, self.get(key)?)
+    }
+
+    /// The value of `key` parsed, or `default` for headers written before the setting existed.
+    pub fn parsed_or<T: FromStr>(&self, key: &str, default: T) -> Result<T> {
+        self.find(key)
+            .map_or(Ok(default), |value| self.parse_value(key, value))
+    }
+
+    /// A `--limit`, written as `None` or `Some(N)`.
+    pub fn limit(&self) -> Result<Option<usize>> {
+        match self.get("limit")? {
+            "None" => Ok(None),
+            some => some
+                .strip_prefix("Some(")
+                .and_then(|s| s.strip_suffix(')'))
+                .and_then(|s| s.parse().ok())
+                .map(Some)
+                .with_context(|| format!("{}: bad limit setting {some:?}", self.name)),
+        }
+    }
+
+    fn find(&self, key: &str) -> Option<&'a str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn parse_value<T: FromStr>(&self, key: &str, value: &str) -> Result<T> {
+        value
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{}: bad {key} setting {value:?}", self.name))
+    }
 }
 
 /// Fails, naming the first setting that differs, unless `ours` equal `saved` in every setting
@@ -91,55 +147,24 @@ impl CheckpointSettings for Settings {
     }
 
     fn parse(pairs: &[(String, String)], name: &dyn fmt::Display) -> Result<Settings> {
-        let get = |key: &str| -> Result<&str> {
-            pairs
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.as_str())
-                .with_context(|| format!("{name}: has no {key} setting"))
-        };
-        fn parsed<T: std::str::FromStr>(
-            value: &str,
-            key: &str,
-            name: &dyn fmt::Display,
-        ) -> Result<T> {
-            value
-                .parse()
-                .map_err(|_| anyhow::anyhow!("{name}: bad {key} setting {value:?}"))
-        }
-        let number = |key: &str| -> Result<usize> { parsed(get(key)?, key, name) };
-        let limit = match get("limit")? {
-            "None" => None,
-            some => Some(
-                some.strip_prefix("Some(")
-                    .and_then(|s| s.strip_suffix(')'))
-                    .and_then(|s| s.parse().ok())
-                    .with_context(|| format!("{name}: bad limit setting {some:?}"))?,
-            ),
-        };
+        let read = SettingsReader::new(pairs, name);
         Ok(Settings {
-            dataset: parsed(get("dataset")?, "dataset", name)?,
-            limit,
+            dataset: read.parsed("dataset")?,
+            limit: read.limit()?,
             // Checkpoints made before binarization existed hold grey pixels.
-            binarize: match pairs.iter().find(|(k, _)| k == "binarize") {
-                Some((_, v)) => parsed(v, "binarize", name)?,
-                None => Binarize::None,
-            },
+            binarize: read.parsed_or("binarize", Binarize::None)?,
             shape: VaeShape::one_hidden_relu(
-                number("input")?,
-                number("hidden")?,
-                number("latent")?,
+                read.parsed("input")?,
+                read.parsed("hidden")?,
+                read.parsed("latent")?,
             ),
-            batch_size: number("batch_size")?,
-            lr: parsed(get("lr")?, "lr", name)?,
-            beta: parsed(get("beta")?, "beta", name)?,
+            batch_size: read.parsed("batch_size")?,
+            lr: read.parsed("lr")?,
+            beta: read.parsed("beta")?,
             // Checkpoints written before the option existed had no warm-up.
-            kl_warmup: match pairs.iter().find(|(k, _)| k == "kl_warmup") {
-                Some((_, v)) => parsed(v, "kl_warmup", name)?,
-                None => 0,
-            },
-            seed: parsed(get("seed")?, "seed", name)?,
-            threads: number("threads")?,
+            kl_warmup: read.parsed_or("kl_warmup", 0)?,
+            seed: read.parsed("seed")?,
+            threads: read.parsed("threads")?,
         })
     }
 }
@@ -277,6 +302,32 @@ impl<S: CheckpointSettings> Checkpoint<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_are_read_by_key_and_errors_name_the_file_and_the_setting() {
+        let pairs: Vec<(String, String)> = [("k", "5"), ("bad", "five"), ("limit", "Some(20)")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .to_vec();
+        let name = "run/checkpoint.bin";
+        let read = SettingsReader::new(&pairs, &name);
+        assert_eq!(read.parsed::<usize>("k").unwrap(), 5);
+        assert_eq!(read.limit().unwrap(), Some(20));
+        assert_eq!(read.parsed_or("absent", 7usize).unwrap(), 7);
+        let err = |e: anyhow::Error| format!("{e:#}");
+        assert_eq!(
+            err(read.parsed::<usize>("absent").unwrap_err()),
+            "run/checkpoint.bin: has no absent setting"
+        );
+        assert_eq!(
+            err(read.parsed_or("bad", 0usize).unwrap_err()),
+            "run/checkpoint.bin: bad bad setting \"five\""
+        );
+        let pairs = vec![("limit".to_string(), "Some(x)".to_string())];
+        assert_eq!(
+            err(SettingsReader::new(&pairs, &name).limit().unwrap_err()),
+            "run/checkpoint.bin: bad limit setting \"Some(x)\""
+        );
+    }
 
     fn settings() -> Settings {
         Settings {

@@ -7,12 +7,11 @@ use std::path::Path;
 use std::time::Instant;
 
 use std::fmt;
-use std::str::FromStr;
 
 use anyhow::{Context, Result, ensure};
 use ch04_model::shape::VaeShape;
 use ch05_training::binarize::Binarize;
-use ch05_training::checkpoint::{Checkpoint, CheckpointSettings, check_same};
+use ch05_training::checkpoint::{Checkpoint, CheckpointSettings, SettingsReader, check_same};
 use ch05_training::data::DataSet;
 use ch05_training::progress::EpochBar;
 use ch05_training::trainer::Trainer;
@@ -71,56 +70,35 @@ impl CheckpointSettings for RunSpec {
     }
 
     fn parse(pairs: &[(String, String)], name: &dyn fmt::Display) -> Result<RunSpec> {
-        let get = |key: &str| -> Result<&str> {
-            pairs
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.as_str())
-                .with_context(|| format!("{name}: has no {key} setting"))
-        };
-        fn parsed<T: FromStr>(value: &str, key: &str, name: &dyn fmt::Display) -> Result<T> {
-            value
-                .parse()
-                .map_err(|_| anyhow::anyhow!("{name}: bad {key} setting {value:?}"))
-        }
-        let value = |key: &str| -> Result<usize> { parsed(get(key)?, key, name) };
+        let read = SettingsReader::new(pairs, name);
         // The architecture first: it is what tells this chapter's checkpoints from others.
         let shape = VaeShape {
-            input: value("input")?,
-            hidden: value("hidden")?,
-            latent: value("latent")?,
-            depth: value("depth")?,
-            activation: parsed(get("activation")?, "activation", name)?,
+            input: read.parsed("input")?,
+            hidden: read.parsed("hidden")?,
+            latent: read.parsed("latent")?,
+            depth: read.parsed("depth")?,
+            activation: read.parsed("activation")?,
         };
         for (key, fixed) in [
             ("init", INIT.to_string()),
             ("adam_eps", ADAM_EPS.to_string()),
             ("dataset", DATASET.to_string()),
         ] {
-            let saved = get(key)?;
+            let saved = read.get(key)?;
             ensure!(
                 saved == fixed,
                 "{name}: made with {key}={saved}; this chapter trains with {key}={fixed}"
             );
         }
-        let limit = match get("limit")? {
-            "None" => None,
-            some => Some(
-                some.strip_prefix("Some(")
-                    .and_then(|s| s.strip_suffix(')'))
-                    .and_then(|s| s.parse().ok())
-                    .with_context(|| format!("{name}: bad limit setting {some:?}"))?,
-            ),
-        };
         Ok(RunSpec {
             shape,
-            schedule: parsed(get("schedule")?, "schedule", name)?,
-            k: value("k")?,
-            batch_size: value("batch_size")?,
-            seed: parsed(get("seed")?, "seed", name)?,
-            binarize: parsed(get("binarize")?, "binarize", name)?,
-            limit,
-            threads: value("threads")?,
+            schedule: read.parsed("schedule")?,
+            k: read.parsed("k")?,
+            batch_size: read.parsed("batch_size")?,
+            seed: read.parsed("seed")?,
+            binarize: read.parsed("binarize")?,
+            limit: read.limit()?,
+            threads: read.parsed("threads")?,
         })
     }
 }
