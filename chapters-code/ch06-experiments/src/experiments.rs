@@ -28,6 +28,11 @@ pub const INTERPOLATION_PNG: &str = "interpolation.png";
 pub const INTERPOLATION_GIF: &str = "interpolation.gif";
 pub const BETA_SAMPLES: &str = "beta-samples.png";
 pub const RESULTS: &str = "results.txt";
+/// Where the run's time went, one row: the page quotes it (results.txt stays byte for byte the
+/// same from run to run; this file does not).
+pub const TIMINGS: &str = "timings.csv";
+pub const TIMINGS_HEADER: &str =
+    "total_seconds,training_seconds,training_epochs,sampling_seconds,likelihood_images";
 
 /// The training threads of the book's run. The numbers of chapter 5's training depend on how
 /// each batch is split between threads, so the binary pins their number rather than taking
@@ -136,13 +141,16 @@ pub fn run(settings: &Settings) -> Result<Results> {
     let mut files = Vec::new();
     let mut text = String::new();
     let timer = Instant::now();
+    let mut training = Training::default();
 
     // The 2-D model: the manifold and the scatter.
     println!(
         "\n== the 2-D latent space: training a model with latent dimension 2 for {} epochs",
         settings.epochs
     );
-    let two_d = models::train(&common, &data, two_d_spec(settings.epochs))?;
+    let two_d = training.time(settings.epochs, || {
+        models::train(&common, &data, two_d_spec(settings.epochs))
+    })?;
     let path = settings.out.join(MANIFOLD);
     save_png(&manifold::picture(&two_d.vae, SIDE, side, side)?, &path)?;
     files.push(path);
@@ -152,7 +160,12 @@ pub fn run(settings: &Settings) -> Result<Results> {
     files.push(path);
 
     // The main model: interpolations and log p(x).
-    let main = main_model(settings, &common, &data)?;
+    let main_epochs = if settings.checkpoint.is_some() {
+        0
+    } else {
+        settings.epochs
+    };
+    let main = training.time(main_epochs, || main_model(settings, &common, &data))?;
     ensure!(
         main.shape().input == side * side,
         "the checkpoint's model reads {} pixels, MNIST has {}",
@@ -185,7 +198,8 @@ pub fn run(settings: &Settings) -> Result<Results> {
     let images = test.images.slice(s![..n, ..]);
     let likelihood = likelihood::table(&main.vae, images, &settings.ks, settings.seed);
     let table = report::likelihood(&likelihood);
-    println!("{table}({:.1} s)\n", start.elapsed().as_secs_f64());
+    let sampling = start.elapsed().as_secs_f64();
+    println!("{table}({sampling:.1} s)\n");
     text.push_str(&format!(
         "Importance-sampled log p(x) of the {latent}-d model\n\n{table}\n"
     ));
@@ -206,7 +220,8 @@ pub fn run(settings: &Settings) -> Result<Results> {
             beta: b,
             epochs: settings.beta_epochs,
         };
-        let mut trainer = models::train(&common, &data, spec)?;
+        let mut trainer =
+            training.time(settings.beta_epochs, || models::train(&common, &data, spec))?;
         rows.push(beta::row(&mut trainer, test.images.view(), settings.seed));
         grids.push(beta::samples(&trainer, z.view(), side));
     }
@@ -224,9 +239,17 @@ pub fn run(settings: &Settings) -> Result<Results> {
     write_atomic(&path, text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     files.push(path);
+    let total = timer.elapsed().as_secs_f64();
+    let path = settings.out.join(TIMINGS);
+    let timings = format!(
+        "{TIMINGS_HEADER}\n{total:.3},{:.3},{},{sampling:.3},{n}\n",
+        training.seconds, training.epochs
+    );
+    write_atomic(&path, timings.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    files.push(path);
     println!(
-        "experiments done in {:.0} s; wrote into {}:",
-        timer.elapsed().as_secs_f64(),
+        "experiments done in {total:.0} s; wrote into {}:",
         settings.out.display()
     );
     for f in &files {
@@ -265,6 +288,23 @@ pub fn main_model(settings: &Settings, common: &Common, data: &DataSet) -> Resul
                 },
             )
         }
+    }
+}
+
+/// The training runs' wall-clock seconds and epochs, added up as they happen.
+#[derive(Default)]
+struct Training {
+    seconds: f64,
+    epochs: usize,
+}
+
+impl Training {
+    fn time<T>(&mut self, epochs: usize, train: impl FnOnce() -> Result<T>) -> Result<T> {
+        let start = Instant::now();
+        let trained = train()?;
+        self.seconds += start.elapsed().as_secs_f64();
+        self.epochs += epochs;
+        Ok(trained)
     }
 }
 

@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 
+use ch06_experiments::experiments::{TIMINGS, TIMINGS_HEADER};
+
 fn book(path: &str) -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book");
     std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -64,5 +66,47 @@ fn the_quiz_quotes_the_beta_table() {
         format!("from {} to {} nats", one[2], four[2]),
     ] {
         assert!(quiz.contains(&quoted), "the quiz should say {quoted:?}");
+    }
+}
+
+#[test]
+fn the_page_says_how_long_the_books_run_took() {
+    #[derive(serde::Deserialize)]
+    struct Timings {
+        total_seconds: f64,
+        training_seconds: f64,
+        training_epochs: usize,
+        sampling_seconds: f64,
+        likelihood_images: usize,
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book/media/ch06-experiments");
+    let rows: Vec<Timings> = support::table::read(&root.join(TIMINGS), TIMINGS_HEADER).unwrap();
+    let [t] = rows.as_slice() else {
+        panic!("one row")
+    };
+    let page = book("ch06-experiments.md")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let total = t.total_seconds.round() as u64;
+    let per_epoch = t.training_seconds / t.training_epochs as f64;
+    for quoted in [
+        format!(
+            "which took {} minute{} {} seconds",
+            total / 60,
+            if total / 60 == 1 { "" } else { "s" },
+            total % 60
+        ),
+        format!(
+            "{} training epochs of about {per_epoch:.1} seconds each ({:.0} seconds in all)",
+            t.training_epochs, t.training_seconds
+        ),
+        format!(
+            "{:.0} seconds of importance sampling on {} test images",
+            t.sampling_seconds, t.likelihood_images
+        ),
+        format!("{:.0} seconds here;", t.sampling_seconds),
+    ] {
+        assert!(page.contains(&quoted), "the page should say {quoted:?}");
     }
 }

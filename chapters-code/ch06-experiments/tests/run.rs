@@ -49,7 +49,24 @@ fn a_tiny_run_writes_every_figure() {
     assert_eq!((decoder.width(), decoder.height()), (341, 171));
     let text = std::fs::read_to_string(out.join(experiments::RESULTS)).unwrap();
     assert_eq!(text, results.text);
-    assert_eq!(results.files.len(), 6);
+    assert_eq!(results.files.len(), 7);
+    // The run's time: the training of all five models (1 epoch each here), then the sampling.
+    #[derive(serde::Deserialize)]
+    struct Timings {
+        total_seconds: f64,
+        training_seconds: f64,
+        training_epochs: usize,
+        sampling_seconds: f64,
+        likelihood_images: usize,
+    }
+    let timings: Vec<Timings> =
+        support::table::read(&out.join(experiments::TIMINGS), experiments::TIMINGS_HEADER).unwrap();
+    let [t] = timings.as_slice() else {
+        panic!("one row")
+    };
+    assert_eq!((t.training_epochs, t.likelihood_images), (5, 3));
+    assert!(t.training_seconds > 0.0 && t.sampling_seconds > 0.0);
+    assert!(t.training_seconds + t.sampling_seconds <= t.total_seconds + 0.1);
 
     let t = &results.likelihood;
     assert_eq!((t.images, t.ks.as_slice()), (3, &[1, 10, 100][..]));
