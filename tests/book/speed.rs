@@ -57,10 +57,19 @@ pub fn check(root: &Path) -> Vec<String> {
     ] {
         expect(key, number(&results, key));
     }
-    expect(
-        "torch_threads",
-        format!("{} threads", number(&results, "torch_threads")),
-    );
+    for key in ["vector_instructions", "rustc"] {
+        expect(key, string(&results, key));
+    }
+    for (key, unit) in [
+        ("torch_threads", "threads"),
+        ("rust_threads", "threads"),
+        ("cores", "cores"),
+        ("epochs", "epochs"),
+        ("rust_peak_mib", "MiB"),
+        ("torch_peak_mib", "MiB"),
+    ] {
+        expect(key, format!("{} {unit}", number(&results, key)));
+    }
     let env = string(&results, "torch_env");
     if !env.is_empty() {
         expect("torch_env", env);
@@ -127,6 +136,26 @@ pub fn check(root: &Path) -> Vec<String> {
                 cells.join(" | ")
             ));
         }
+    }
+    // Chapter 5 compares its run with PyTorch's by the losses of this same run.
+    let chapter_5 = std::fs::read_to_string(root.join("book/ch05-training.md"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let losses = ["rust_test_loss", "torch_test_loss"]
+        .map(|k| results.get(k).and_then(Value::as_float).unwrap_or(f64::NAN));
+    let quoted = format!(
+        "a test loss of {:.2} nats per image for this book's trainer, the number of this \
+         chapter's run at epoch 10, and {:.2} for PyTorch's, {:.2} nats apart",
+        losses[0],
+        losses[1],
+        (losses[0] - losses[1]).abs()
+    );
+    if !chapter_5.contains(&quoted) {
+        problems.push(format!(
+            "book/ch05-training.md does not say {quoted:?}, as {RESULTS} has it"
+        ));
     }
     problems
 }

@@ -101,3 +101,49 @@ fn the_training_times_are_the_runs() {
         &format!("from {fastest:.2} to {slowest:.2} seconds an epoch"),
     );
 }
+
+/// The page's and the quiz's test losses, and the KL's level, are the run's.
+#[test]
+fn the_page_and_the_quiz_quote_the_runs_test_loss() {
+    let rows = metrics();
+    let loss = |epoch: usize| format!("{:.2}", rows[epoch - 1].test_loss);
+    let page = book("ch05-training.md");
+    assert_page_says(
+        &page,
+        &format!(
+            "{} nats per image after one epoch, {} after ten, {} after twenty",
+            loss(1),
+            loss(10),
+            loss(20)
+        ),
+    );
+    assert_page_says(
+        &page,
+        &format!(
+            "a test loss of {} nats per image for this book's trainer",
+            loss(10)
+        ),
+    );
+    // "The KL term settles around 25 nats": every epoch of the second half.
+    assert!(
+        rows[10..].iter().all(|r| (24.0..26.0).contains(&r.test_kl)),
+        "{:?}",
+        rows.iter().map(|r| r.test_kl).collect::<Vec<_>>()
+    );
+    assert_page_says(&page, "The KL term settles around 25 nats");
+    let quiz = book("quiz.md")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for quoted in [
+        format!("(test loss {} nats,", loss(10)),
+        format!("{} nats per image after 20 epochs", loss(20)),
+        format!(
+            "{} nats per image after 10 epochs and {} after 20",
+            loss(10),
+            loss(20)
+        ),
+    ] {
+        assert!(quiz.contains(&quoted), "book/quiz.md should say {quoted:?}");
+    }
+}

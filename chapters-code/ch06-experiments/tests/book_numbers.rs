@@ -110,3 +110,56 @@ fn the_page_says_how_long_the_books_run_took() {
         assert!(page.contains(&quoted), "the page should say {quoted:?}");
     }
 }
+
+/// The quiz's figures from the importance-sampling table and the beta table.
+#[test]
+fn the_quiz_quotes_the_likelihood_table() {
+    let results = book("media/ch06-experiments/results.txt");
+    let quiz = book("quiz.md")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (_, table) = results.split_once("| K |").expect("the likelihood table");
+    // Columns: "", K, estimate, its standard error, above the ELBO, its standard error, "".
+    let rows: Vec<Vec<f64>> = data_rows(table)
+        .into_iter()
+        .take_while(|r| !r.starts_with("| 0.5 |"))
+        .take(5)
+        .map(|r| {
+            r.split('|')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(|c| c.parse().unwrap())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        rows.iter().map(|r| r[0]).collect::<Vec<_>>(),
+        [1.0, 10.0, 100.0, 1000.0, 5000.0]
+    );
+    let above = format!("about {:.1} nats below", rows[4][3]);
+    assert_eq!(
+        quiz.matches(&above).count(),
+        2,
+        "the quiz should say {above:?} twice"
+    );
+    let others: Vec<f64> = rows[1..].iter().map(|r| r[4]).collect();
+    let (lo, hi) = others
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+    let quoted = format!(
+        "images ({:.2} nats) is about twice that of the other rows ({lo:.2} to {hi:.2})",
+        rows[0][4]
+    );
+    assert!(quiz.contains(&quoted), "the quiz should say {quoted:?}");
+    let ratio = rows[0][4] / hi;
+    assert!((1.5..2.5).contains(&ratio), "about twice: {ratio}");
+    // "switches off one of its 20": the beta = 4 row's active units.
+    let (_, beta) = results.split_once("| beta |").expect("the beta table");
+    let four = data_rows(beta)
+        .into_iter()
+        .find(|r| r.starts_with("| 4 |"))
+        .expect("the beta = 4 row");
+    assert!(four.ends_with("| 19 of 20 |"), "{four}");
+    assert!(quiz.contains("switches off one of its 20"));
+}
