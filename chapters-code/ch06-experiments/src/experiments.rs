@@ -18,7 +18,7 @@ use crate::likelihood::{self, LikelihoodTable};
 use crate::manifold::{self, SIDE};
 use crate::models::{self, Common, Spec};
 use crate::posterior::encode;
-use crate::report;
+use crate::report::{self, ModelRow};
 use crate::scatter;
 
 /// The files written into the output folder.
@@ -148,7 +148,7 @@ pub fn run(settings: &Settings) -> Result<Results> {
         "\n== the 2-D latent space: training a model with latent dimension 2 for {} epochs",
         settings.epochs
     );
-    let two_d = training.time(settings.epochs, || {
+    let mut two_d = training.time(settings.epochs, || {
         models::train(&common, &data, two_d_spec(settings.epochs))
     })?;
     let path = settings.out.join(MANIFOLD);
@@ -165,7 +165,31 @@ pub fn run(settings: &Settings) -> Result<Results> {
     } else {
         settings.epochs
     };
-    let main = training.time(main_epochs, || main_model(settings, &common, &data))?;
+    let mut main = training.time(main_epochs, || main_model(settings, &common, &data))?;
+    // The test loss as chapter 5's loop reports it after the last epoch (the same noise).
+    let models = [
+        ModelRow {
+            name: "the 2-D model (questions 1 and 2)",
+            latent: 2,
+            epochs: Some(settings.epochs),
+            test_loss: two_d
+                .evaluate(test.images.view(), settings.seed, settings.epochs)
+                .per_image(),
+        },
+        ModelRow {
+            name: "the main model (questions 3 and 4)",
+            latent: main.shape().latent,
+            epochs: settings.checkpoint.is_none().then_some(settings.epochs),
+            test_loss: main
+                .evaluate(test.images.view(), settings.seed, main_epochs)
+                .per_image(),
+        },
+    ];
+    let table = report::models(&models);
+    println!("{table}");
+    text.push_str(&format!(
+        "The models (test loss, nats per image)\n\n{table}\n"
+    ));
     ensure!(
         main.shape().input == side * side,
         "the checkpoint's model reads {} pixels, MNIST has {}",

@@ -31,6 +31,34 @@ pub fn likelihood(t: &LikelihoodTable) -> String {
     s
 }
 
+/// One trained model of the chapter: what the page calls it, its size, how long it trained
+/// (`None`: loaded from a checkpoint) and its test loss in nats per image.
+pub struct ModelRow {
+    pub name: &'static str,
+    pub latent: usize,
+    pub epochs: Option<usize>,
+    pub test_loss: f64,
+}
+
+/// The models table: the 2-D model and the main one, as the page lists them.
+pub fn models(rows: &[ModelRow]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "| model | latent dimension $k$ | KL weight $\\beta$ | epochs | test loss, nats per image |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|");
+    for r in rows {
+        let epochs = r.epochs.map_or("checkpoint".to_string(), |e| e.to_string());
+        let _ = writeln!(
+            s,
+            "| {} | {} | 1 | {epochs} | {:.2} |",
+            r.name, r.latent, r.test_loss
+        );
+    }
+    s
+}
+
 /// The beta table: one row per KL weight.
 pub fn beta(rows: &[BetaRow]) -> String {
     let mut s = String::new();
