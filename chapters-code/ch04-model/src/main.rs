@@ -57,27 +57,35 @@ fn main() -> Result<()> {
     }
     let shape = VaeShape::one_hidden_relu(VaeShape::MNIST.input, args.hidden, args.latent_dim);
     let start = Instant::now();
-    print!(
-        "{}",
-        report::forward_and_backward(shape, args.batch_size, args.seed)
-    );
+    let mut text = report::forward_and_backward(shape, args.batch_size, args.seed);
     let small = gradcheck::check_new_network(SMALL_SHAPE, SMALL_BATCH, None, args.seed);
     let full = gradcheck::check_new_network(shape, FULL_BATCH, Some(args.check_entries), args.seed);
-    print!(
-        "{}",
-        report::gradient_checks(&small, shape, args.check_entries, &full)
-    );
-    println!();
-    println!("Done in {:.2} s.", start.elapsed().as_secs_f64());
+    text.push_str(&report::gradient_checks(
+        &small,
+        shape,
+        args.check_entries,
+        &full,
+    ));
+    text.push_str(&format!(
+        "\nDone in {:.2} s.\n",
+        start.elapsed().as_secs_f64()
+    ));
+    print!("{text}");
 
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the output folder {}", args.out.display()))?;
-    let path = args.out.join("gradient-check.csv");
-    write_atomic(
-        &path,
-        report::csv(&[("small", &small), ("full", &full)]).as_bytes(),
-    )
-    .with_context(|| format!("cannot write {}", path.display()))?;
-    println!("  wrote {}", path.display());
+    // The report too, so the book can quote a run's figures from a file.
+    for (name, contents) in [
+        (
+            "gradient-check.csv",
+            report::csv(&[("small", &small), ("full", &full)]),
+        ),
+        ("report.txt", text),
+    ] {
+        let path = args.out.join(name);
+        write_atomic(&path, contents.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!("  wrote {}", path.display());
+    }
     Ok(())
 }
