@@ -57,6 +57,12 @@ fn exercise_3_where_the_naive_cross_entropy_breaks() {
     assert!(bce_naive(17.0f32, 1.0).is_nan());
     // Even where it is finite it is off: at l = 16, by 0.1 nats in f32.
     assert!((bce_naive(16.0f32, 0.0) - bce_with_logit(16.0f32, 0.0)).abs() > 0.05);
+    // The chapter's example: at o = 30, in f64, the naive form loses eleven digits.
+    assert_eq!(format!("{:.5}", bce_naive(30.0f64, 0.0)), "30.00102");
+    assert_eq!(
+        format!("{:.13}", bce_with_logit(30.0f64, 0.0)),
+        "30.0000000000001"
+    );
     // The stable form gets both right: ln(1 + e^-17) = 4.1e-8 nats, and 17 nats.
     assert!((bce_with_logit(17.0f32, 1.0) - 4.14e-8).abs() < 1e-10);
     assert!((bce_with_logit(17.0f32, 0.0) - 17.0).abs() < 1e-6);
