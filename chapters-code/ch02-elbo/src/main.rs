@@ -8,6 +8,7 @@ use clap::Parser;
 
 use ch02_elbo::setup::{self, Part, Setup};
 use ch02_elbo::{amortised, bound, figures, modes, monte_carlo, report};
+use support::atomic::write_atomic;
 
 /// Compares the closed-form KL divergence of a diagonal Gaussian from N(0, I) with its Monte
 /// Carlo estimate; then, on a linear-Gaussian model whose log p(x) and posterior are exact,
@@ -52,19 +53,25 @@ fn main() -> Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create the output folder {}", args.out.display()))?;
 
-    print!("{}", report::kl_pairs(args.seed));
-    print!("{}", report::kl_sampled(args.seed, args.draws));
+    // Everything printed but the file lines also goes into report.txt, which the book quotes.
+    let mut text = String::new();
+    let mut show = |part: String| {
+        print!("{part}");
+        text.push_str(&part);
+    };
+    show(report::kl_pairs(args.seed));
+    show(report::kl_sampled(args.seed, args.draws));
 
     let setup = Setup::new(args.seed);
-    print!("{}", report::bound_check(&setup, args.seed, args.draws));
+    show(report::bound_check(&setup, args.seed, args.draws));
     let scored = bound::random_scored(
         &setup,
         args.random_q,
         &mut setup::rng(args.seed, Part::RandomQ),
     );
-    print!("{}", report::random_study(&scored, setup.log_px));
+    show(report::random_study(&scored, setup.log_px));
     let path = bound::path(&setup, PATH_STEPS);
-    print!("{}", report::path_table(&path, setup.log_px));
+    show(report::path_table(&path, setup.log_px));
 
     let file = args.out.join("elbo-path.png");
     figures::path_chart(&path, setup.log_px).save_png(&file)?;
@@ -83,11 +90,15 @@ fn main() -> Result<()> {
         args.steps,
         &mut setup::rng(args.seed, Part::Amortisation),
     );
-    print!("{}", report::encoders(&setup, &results, args.steps));
+    show(report::encoders(&setup, &results, args.steps));
     let fits = modes::fit_both(&modes::TARGET);
-    print!("{}", report::modes(&fits));
+    show(report::modes(&fits));
     let file = args.out.join("modes.png");
     figures::modes_chart(&modes::TARGET, &fits).save_png(&file)?;
+    println!("  wrote {}", file.display());
+    let file = args.out.join("report.txt");
+    write_atomic(&file, text.as_bytes())
+        .with_context(|| format!("cannot write {}", file.display()))?;
     println!("  wrote {}", file.display());
     Ok(())
 }
