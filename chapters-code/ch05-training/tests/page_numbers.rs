@@ -147,3 +147,25 @@ fn the_page_and_the_quiz_quote_the_runs_test_loss() {
         assert!(quiz.contains(&quoted), "book/quiz.md should say {quoted:?}");
     }
 }
+
+/// MNIST's four IDX files (a 16-byte header for images, 8 for labels) "unpack to 55 MB"; the
+/// appendix's "47 MB of training images" span "about 11,500" pages of 4 KiB.
+#[test]
+fn the_pages_quote_mnists_sizes() {
+    let (train, test, pixels) = (60_000usize, 10_000usize, 28 * 28);
+    let files = (train * pixels + 16) + (train + 8) + (test * pixels + 16) + (test + 8);
+    assert_eq!(files, 54_950_048);
+    assert_page_says(
+        &book("ch05-training.md"),
+        &format!("four files that unpack to {:.0} MB", files as f64 / 1e6),
+    );
+    let images = train * pixels;
+    let appendix = book("making-it-fast.md");
+    assert_page_says(
+        &appendix,
+        &format!("the {:.0} MB of training images", images as f64 / 1e6),
+    );
+    let pages = images as f64 / 4096.0;
+    assert_eq!((pages / 100.0).round() * 100.0, 11_500.0, "{pages}");
+    assert_page_says(&appendix, "those 47 MB span about 11,500 pages");
+}
