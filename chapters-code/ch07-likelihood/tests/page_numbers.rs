@@ -1,0 +1,108 @@
+//! Smaller figures of the chapter's prose, each computed here from the committed results
+//! files (`book/media/ch07-likelihood/`) or from the code, and looked for on the page.
+
+use std::path::{Path, PathBuf};
+
+use ch04_model::shape::VaeShape;
+use ch07_likelihood::model::SHAPE;
+use ch07_likelihood::progress::{self, finished_stages};
+use ch07_likelihood::report;
+use ch07_likelihood::run::GAPS_HEADER;
+use ch07_likelihood::schedule::Schedule;
+use serde::Deserialize;
+
+fn book(path: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book");
+    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn media(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../book/media/ch07-likelihood")
+        .join(path)
+}
+
+/// The page with every run of whitespace made one space.
+fn page() -> String {
+    book("ch07-likelihood.md")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn says(quoted: &str) {
+    assert!(page().contains(quoted), "the page should say {quoted:?}");
+}
+
+#[derive(Deserialize)]
+struct Gap {
+    quantity: String,
+    mean: f64,
+    images: usize,
+}
+
+/// `(mean, images)` of one quantity of a gaps.csv.
+fn gap(path: &Path, name: &str) -> (f64, usize) {
+    let rows: Vec<Gap> = support::table::read(path, GAPS_HEADER).unwrap();
+    let row = rows.iter().find(|r| r.quantity == name).unwrap();
+    (row.mean, row.images)
+}
+
+#[test]
+fn more_optimisation_steps_change_nothing() {
+    let (long, n_long) = gap(&media("quick/gap-steps-2000/gaps.csv"), "elbo_optimal");
+    let (short, n_short) = gap(&media("quick/gap-steps-500/gaps.csv"), "elbo_optimal");
+    assert_eq!((n_long, n_short), (10, 10), "the first ten images");
+    assert!((long - short).abs() < 0.05, "{long} {short}");
+    says(&format!(
+        "`--gap-steps 2000` gives the best Gaussians an average ELBO of {long:.2} nats against \
+         {short:.2} with the default 500"
+    ));
+    // The main table's gaps are on the first 200 images.
+    let (_, images) = gap(&media("quick/gaps.csv"), "log_px");
+    assert_eq!(images, 200);
+    says("On the quick VAE, on the first 200 test images");
+}
+
+#[test]
+fn the_iwae_bound_costs_about_twice_the_elbos_time() {
+    let speed = book("media/ch07-likelihood/speed.txt");
+    // Rows: threads, k, steps/s, s/pass, ...; compare the two-thread rows.
+    let per_pass = |k: &str| -> f64 {
+        let row = speed
+            .lines()
+            .skip(2)
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .find(|f| f[0] == "2" && f[1] == k)
+            .unwrap();
+        row[3].parse().unwrap()
+    };
+    let ratio = per_pass("5") / per_pass("1");
+    assert!((1.7..2.3).contains(&ratio), "{ratio}");
+    says("The IWAE bound with $k = 5$ costs about twice the ELBO's time at the same batch");
+}
+
+#[test]
+fn after_three_stages_the_full_run_is_above_the_quick_models() {
+    let path = media("full/progress.csv");
+    let rows = progress::parse_csv(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
+    let stage_2 = finished_stages(&rows)[2].test_elbo;
+    let quick = report::load(&media("quick/quick.csv")).unwrap();
+    assert!(
+        quick.iter().all(|r| stage_2 > r.evaluation.elbo.mean),
+        "{stage_2}"
+    );
+    says("after 13 passes over all 60,000 images it is already above the quick models'");
+}
+
+#[test]
+fn the_network_and_the_schedule_in_numbers() {
+    let (ours, chapter_4) = (SHAPE.parameter_count(), VaeShape::MNIST.parameter_count());
+    assert_eq!(ours, 425_284);
+    let share = ours as f64 / chapter_4 as f64;
+    assert!((0.6..0.7).contains(&share), "{share}");
+    says("The network holds 425,284 parameters, two thirds as many as chapter 4's");
+    let steps = Schedule::Full.passes() * 60_000 / 20;
+    assert!((9_500_000..10_000_000).contains(&steps), "{steps}");
+    says("3,280 passes of 3,000 steps each are almost ten million Adam steps");
+}
