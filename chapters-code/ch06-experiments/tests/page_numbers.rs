@@ -178,3 +178,33 @@ fn the_run_time_adds_up() {
     let quoted = format!("and {rest:.1} seconds for the rest");
     assert!(page.contains(&quoted), "the page should say {quoted:?}");
 }
+
+/// "with one thread instead of two, the test loss after the first epoch is ... instead of
+/// ...": one epoch of chapter 5's run on one thread, against the book's run on two.
+#[test]
+fn one_thread_is_another_random_run() {
+    use ch05_training::data::{self, DataOptions, Dataset};
+    use ch05_training::options::TrainConfig;
+    let data = data::load(&DataOptions {
+        dataset: Dataset::Mnist,
+        data_dir: None,
+    })
+    .unwrap();
+    let config = TrainConfig {
+        epochs: 1,
+        threads: Some(1),
+        ..TrainConfig::CHAPTER_5
+    };
+    let one = ch05_training::run::train(&config, &data, None)
+        .unwrap()
+        .metrics[0]
+        .test_loss;
+    let path = "media/ch05-training/metrics.csv";
+    let two = ch05_training::metrics::parse_csv(&book(path), path.as_ref()).unwrap()[0].test_loss;
+    assert_ne!(format!("{one:.2}"), format!("{two:.2}"));
+    let page = flat(&book("ch06-experiments.md"));
+    let quoted = format!(
+        "with one thread instead of two, the test loss after the first epoch is {one:.2} instead of {two:.2}"
+    );
+    assert!(page.contains(&quoted), "the page should say {quoted:?}");
+}
