@@ -20,6 +20,7 @@ use crate::models::{self, Common, Spec};
 use crate::posterior::encode;
 use crate::report::{self, ModelRow};
 use crate::scatter;
+use crate::timings::{TIMINGS, Timings};
 
 /// The files written into the output folder.
 pub const MANIFOLD: &str = "manifold.png";
@@ -28,11 +29,6 @@ pub const INTERPOLATION_PNG: &str = "interpolation.png";
 pub const INTERPOLATION_GIF: &str = "interpolation.gif";
 pub const BETA_SAMPLES: &str = "beta-samples.png";
 pub const RESULTS: &str = "results.txt";
-/// Where the run's time went, one row: the page quotes it (results.txt stays byte for byte the
-/// same from run to run; this file does not).
-pub const TIMINGS: &str = "timings.csv";
-pub const TIMINGS_HEADER: &str =
-    "total_seconds,training_seconds,training_epochs,sampling_seconds,likelihood_images";
 
 /// The training threads of the book's run. The numbers of chapter 5's training depend on how
 /// each batch is split between threads, so the binary pins their number rather than taking
@@ -265,12 +261,14 @@ pub fn run(settings: &Settings) -> Result<Results> {
     files.push(path);
     let total = timer.elapsed().as_secs_f64();
     let path = settings.out.join(TIMINGS);
-    let timings = format!(
-        "{TIMINGS_HEADER}\n{total:.3},{:.3},{},{sampling:.3},{n}\n",
-        training.seconds, training.epochs
-    );
-    write_atomic(&path, timings.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    Timings {
+        total_seconds: total,
+        training_seconds: training.seconds,
+        training_epochs: training.epochs,
+        sampling_seconds: sampling,
+        likelihood_images: n,
+    }
+    .save(&path)?;
     files.push(path);
     println!(
         "experiments done in {total:.0} s; wrote into {}:",

@@ -7,8 +7,9 @@
 //! how far the ELBO sits below `log p(x)`. [`beta`] compares KL weights.
 //!
 //! [`models`] trains with chapter 5's loop or loads its checkpoint; [`posterior`] runs the
-//! encoder and decoder over many rows; [`experiments`] does it all and [`report`] formats the
-//! tables. [`seeds`] gives this chapter its own random streams.
+//! encoder and decoder over many rows; [`experiments`] does it all, [`report`] formats the
+//! tables and [`timings`] records where the run's time went. [`seeds`] gives this chapter its
+//! own random streams.
 //!
 //! [`explorer`] exports both models for the book's in-browser explorer, rounded to 8 bits a
 //! weight by [`quantize`] and packed with a manifest and checksum by [`bundle`].
@@ -28,3 +29,4 @@ pub mod quantize;
 pub mod report;
 pub mod scatter;
 pub mod seeds;
+pub mod timings;

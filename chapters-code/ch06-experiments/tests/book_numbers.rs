@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use ch06_experiments::experiments::{TIMINGS, TIMINGS_HEADER};
+use ch06_experiments::timings::{TIMINGS, Timings};
 
 fn book(path: &str) -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book");
@@ -72,19 +72,8 @@ fn the_quiz_quotes_the_beta_table() {
 
 #[test]
 fn the_page_says_how_long_the_books_run_took() {
-    #[derive(serde::Deserialize)]
-    struct Timings {
-        total_seconds: f64,
-        training_seconds: f64,
-        training_epochs: usize,
-        sampling_seconds: f64,
-        likelihood_images: usize,
-    }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book/media/ch06-experiments");
-    let rows: Vec<Timings> = support::table::read(&root.join(TIMINGS), TIMINGS_HEADER).unwrap();
-    let [t] = rows.as_slice() else {
-        panic!("one row")
-    };
+    let t = Timings::load(&root.join(TIMINGS)).unwrap();
     let page = book("ch06-experiments.md")
         .split_whitespace()
         .collect::<Vec<_>>()

@@ -165,15 +165,8 @@ fn the_prose_reads_the_beta_and_interpolation_tables() {
 fn the_run_time_adds_up() {
     let root =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/media/ch06-experiments");
-    let text = std::fs::read_to_string(root.join("timings.csv")).unwrap();
-    let f: Vec<f64> = text
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .map(|x| x.parse().unwrap())
-        .collect();
-    let rest = f[0] - f[1] - f[3];
+    let t = ch06_experiments::timings::Timings::load(&root.join("timings.csv")).unwrap();
+    let rest = t.total_seconds - t.training_seconds - t.sampling_seconds;
     let page = flat(&book("ch06-experiments.md"));
     let quoted = format!("and {rest:.1} seconds for the rest");
     assert!(page.contains(&quoted), "the page should say {quoted:?}");

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use ch06_experiments::beta::BETAS;
 use ch06_experiments::experiments::{self, Settings};
+use ch06_experiments::timings::{TIMINGS, Timings};
 
 fn png_size(path: &Path) -> (u32, u32) {
     let image = image::open(path).unwrap();
@@ -51,19 +52,7 @@ fn a_tiny_run_writes_every_figure() {
     assert_eq!(text, results.text);
     assert_eq!(results.files.len(), 7);
     // The run's time: the training of all five models (1 epoch each here), then the sampling.
-    #[derive(serde::Deserialize)]
-    struct Timings {
-        total_seconds: f64,
-        training_seconds: f64,
-        training_epochs: usize,
-        sampling_seconds: f64,
-        likelihood_images: usize,
-    }
-    let timings: Vec<Timings> =
-        support::table::read(&out.join(experiments::TIMINGS), experiments::TIMINGS_HEADER).unwrap();
-    let [t] = timings.as_slice() else {
-        panic!("one row")
-    };
+    let t = Timings::load(&out.join(TIMINGS)).unwrap();
     assert_eq!((t.training_epochs, t.likelihood_images), (5, 3));
     assert!(t.training_seconds > 0.0 && t.sampling_seconds > 0.0);
     assert!(t.training_seconds + t.sampling_seconds <= t.total_seconds + 0.1);
