@@ -2,11 +2,8 @@
 //! printed; the run wrote them into `report.txt`. Every table on the page must be in that file
 //! as it is, so a change to the code that moves a number cannot leave the page behind.
 
-use std::path::PathBuf;
-
 fn book(path: &str) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book");
-    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    support::book::read(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -3,15 +3,10 @@
 //! and the appendix quote its numbers. A new run rewrites the file; this test then names what
 //! went stale.
 
-use std::path::PathBuf;
+use support::book::flat;
 
 fn book(path: &str) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book");
-    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    support::book::read(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The number after `label` on the report's line that contains it.

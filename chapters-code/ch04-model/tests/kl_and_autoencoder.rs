@@ -145,11 +145,7 @@ fn a_plain_autoencoder_learns_a_tiny_data_set() {
     // A few hundred steps reproduce the images almost exactly: less than a tenth of that.
     assert!(last < 0.1 * first, "from {first} to {last}");
     // The chapter quotes the two numbers.
-    let page = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/ch04-model.md"),
-    )
-    .unwrap();
-    let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    let page = support::book::flat(&support::book::read("ch04-model.md").unwrap());
     let quoted = format!("from {first:.2} nats per image down to {last:.3}");
     assert!(page.contains(&quoted), "chapter 4 should say {quoted:?}");
     // The log-variance head never moved: nothing in this loss depends on it.

@@ -55,11 +55,7 @@ fn a_checkpoint_of_the_default_model_holds_7_833_888_bytes_of_numbers() {
     assert_eq!(numbers, 7_833_888);
     // The text header, then the 32-byte checksum, as the solution says.
     let header = bytes.len() - numbers - 32;
-    let page = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/ch05-training.md"),
-    )
-    .unwrap();
-    let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    let page = support::book::flat(&support::book::read("ch05-training.md").unwrap());
     let quoted = format!("plus a text header of {header} bytes and the file's 32-byte SHA-256");
     assert!(page.contains(&quoted), "chapter 5 should say {quoted:?}");
 }

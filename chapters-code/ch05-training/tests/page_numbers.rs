@@ -1,14 +1,11 @@
 //! Numbers that chapter 5's page derives from the book's run and from Adam's constants: each
 //! is computed here and must appear on the page as printed.
 
-use std::path::PathBuf;
-
 use ch05_training::adam::Adam;
 use ch05_training::metrics::{EpochMetrics, parse_csv};
 
 fn book(path: &str) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book");
-    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    support::book::read(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The rows of the book's run, one per epoch.
@@ -19,9 +16,8 @@ fn metrics() -> Vec<EpochMetrics> {
 
 /// Line breaks on the page are spaces.
 fn assert_page_says(page: &str, quoted: &str) {
-    let flat = page.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        flat.contains(quoted),
+        support::book::flat(page).contains(quoted),
         "book/ch05-training.md should say {quoted:?}"
     );
 }
@@ -44,10 +40,7 @@ fn the_rate_exceeds_what_the_images_can_carry() {
     let excess = kl - test_images.ln();
     assert!(excess > 15.6 && excess < 15.7, "{excess}");
     assert_page_says(&page, "more than 15.6 pay");
-    let quiz = book("quiz.md")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let quiz = support::book::flat(&book("quiz.md"));
     let quoted = format!("more than 15.6 of its {kl:.2} nats");
     assert!(quiz.contains(&quoted), "book/quiz.md should say {quoted:?}");
 }
@@ -131,10 +124,7 @@ fn the_page_and_the_quiz_quote_the_runs_test_loss() {
         rows.iter().map(|r| r.test_kl).collect::<Vec<_>>()
     );
     assert_page_says(&page, "The KL term settles around 25 nats");
-    let quiz = book("quiz.md")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let quiz = support::book::flat(&book("quiz.md"));
     for quoted in [
         format!("(test loss {} nats,", loss(10)),
         format!("{} nats per image after 20 epochs", loss(20)),

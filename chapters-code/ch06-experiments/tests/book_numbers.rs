@@ -9,8 +9,7 @@ use std::path::PathBuf;
 use ch06_experiments::timings::{TIMINGS, Timings};
 
 fn book(path: &str) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book");
-    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    support::book::read(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The rows of the tables in `results.txt`, without their header and separator lines.
@@ -74,10 +73,7 @@ fn the_quiz_quotes_the_beta_table() {
 fn the_page_says_how_long_the_books_run_took() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book/media/ch06-experiments");
     let t = Timings::load(&root.join(TIMINGS)).unwrap();
-    let page = book("ch06-experiments.md")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let page = support::book::flat(&book("ch06-experiments.md"));
     let total = t.total_seconds.round() as u64;
     let per_epoch = t.training_seconds / t.training_epochs as f64;
     for quoted in [
@@ -105,10 +101,7 @@ fn the_page_says_how_long_the_books_run_took() {
 #[test]
 fn the_quiz_quotes_the_likelihood_table() {
     let results = book("media/ch06-experiments/results.txt");
-    let quiz = book("quiz.md")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let quiz = support::book::flat(&book("quiz.md"));
     let (_, table) = results.split_once("| K |").expect("the likelihood table");
     // Columns: "", K, estimate, its standard error, above the ELBO, its standard error, "".
     let rows: Vec<Vec<f64>> = data_rows(table)
@@ -183,10 +176,7 @@ fn the_models_table_agrees_with_chapter_5() {
     assert_eq!((two_d - main).round(), 48.0, "{two_d} - {main}");
     assert!(page.contains("far worse, by about 48 nats per image"));
     // Chapter 5's exercise quotes the same two models.
-    let chapter_5 = book("ch05-training.md")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let chapter_5 = support::book::flat(&book("ch05-training.md"));
     let quoted = format!("gets {two_d:.2} nats per image, against {main:.2} for 20 dimensions");
     assert!(
         chapter_5.contains(&quoted),

@@ -2,6 +2,7 @@
 //! code as short as the straight midpoint of two typical codes.
 
 use statrs::distribution::{ChiSquared, ContinuousCDF};
+use support::book::flat;
 
 #[test]
 fn the_prior_rarely_draws_a_code_as_short_as_a_straight_midpoint() {
@@ -30,12 +31,7 @@ fn the_prior_rarely_draws_a_code_as_short_as_a_straight_midpoint() {
 
 /// The page and `results.txt`, the book's run.
 fn book(path: &str) -> String {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book");
-    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    support::book::read(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The numbers of each row of the table of `results.txt` whose header starts with `header`.

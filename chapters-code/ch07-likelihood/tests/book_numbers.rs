@@ -10,13 +10,14 @@ use ch07_likelihood::progress::{self, finished_stages, stages_markdown};
 use ch07_likelihood::report::{self, markdown};
 use ch07_likelihood::run::GAPS_HEADER;
 use serde::Deserialize;
+use support::book::flat;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book")
 }
 
 fn book(path: &str) -> String {
-    std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    support::book::read(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn media(path: &str) -> PathBuf {
@@ -229,11 +230,6 @@ fn gap_count(path: &Path) -> (usize, usize) {
     }
     let rows: Vec<Row> = support::table::read(path, GAPS_HEADER).unwrap();
     (rows[0].passes, rows[0].images)
-}
-
-/// `text` with every run of whitespace made one space, so prose can be matched across lines.
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[test]

@@ -12,8 +12,7 @@ use ch07_likelihood::schedule::Schedule;
 use serde::Deserialize;
 
 fn book(path: &str) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book");
-    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    support::book::read(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn media(path: &str) -> PathBuf {
@@ -24,10 +23,7 @@ fn media(path: &str) -> PathBuf {
 
 /// The page with every run of whitespace made one space.
 fn page() -> String {
-    book("ch07-likelihood.md")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    support::book::flat(&book("ch07-likelihood.md"))
 }
 
 fn says(quoted: &str) {

@@ -4,9 +4,11 @@
 //! finds the workspace and each chapter's default output folder; [`seeds`] gives every random
 //! choice its own reproducible stream; [`summary`] reports a mean with its standard error;
 //! [`pages`] asks for large memory pages where an array is read at random places; [`table`]
-//! reads the CSV tables the chapters write back into typed rows.
+//! reads the CSV tables the chapters write back into typed rows; [`book`] reads the book's pages
+//! for the tests that check them.
 
 pub mod atomic;
+pub mod book;
 pub mod pages;
 pub mod paths;
 pub mod plot;
