@@ -56,6 +56,11 @@ pub fn parse_csv(text: &str, path: &Path) -> Result<Vec<Pass>> {
     Ok(table::parse(text, path, HEADER)?)
 }
 
+/// Reads a progress.csv file, naming the file and line of anything wrong.
+pub fn load(path: &Path) -> Result<Vec<Pass>> {
+    Ok(table::read(path, HEADER)?)
+}
+
 pub fn save(rows: &[Pass], path: &Path) -> Result<()> {
     write_atomic(path, to_csv(rows).as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))
@@ -64,9 +69,7 @@ pub fn save(rows: &[Pass], path: &Path) -> Result<()> {
 /// The rows of passes 1 to `passes` from the progress file of a run being resumed (a run
 /// stopped between two checkpoints has written rows past the checkpoint: they are dropped).
 pub fn earlier(path: &Path, passes: usize) -> Result<Vec<Pass>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut rows = parse_csv(&text, path)?;
+    let mut rows = load(path)?;
     rows.retain(|r| r.pass <= passes);
     if rows.len() != passes || rows.iter().enumerate().any(|(i, r)| r.pass != i + 1) {
         bail!(

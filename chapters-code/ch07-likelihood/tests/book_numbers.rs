@@ -252,7 +252,7 @@ fn the_page_quotes_the_full_runs_evaluation() {
 
     // The training time is every pass's, across the sessions that trained the model.
     let path = media("full/progress.csv");
-    let passes = progress::parse_csv(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
+    let passes = progress::load(&path).unwrap();
     assert_eq!(passes.len(), 3280);
     let trained: f64 = passes.iter().map(|p| p.seconds).sum();
     assert!(
@@ -305,7 +305,7 @@ fn the_page_quotes_the_full_runs_evaluation() {
 #[test]
 fn the_page_quotes_the_full_runs_finished_stages() {
     let path = media("full/progress.csv");
-    let rows = progress::parse_csv(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
+    let rows = progress::load(&path).unwrap();
     let table = stages_markdown(&finished_stages(&rows));
     let computed = table_rows(&table, "| stage");
     let page = book("ch07-likelihood.md");

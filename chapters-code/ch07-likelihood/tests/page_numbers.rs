@@ -81,7 +81,7 @@ fn the_iwae_bound_costs_about_twice_the_elbos_time() {
 #[test]
 fn after_three_stages_the_full_run_is_above_the_quick_models() {
     let path = media("full/progress.csv");
-    let rows = progress::parse_csv(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
+    let rows = progress::load(&path).unwrap();
     let stage_2 = finished_stages(&rows)[2].test_elbo;
     let quick = report::load(&media("quick/quick.csv")).unwrap();
     assert!(

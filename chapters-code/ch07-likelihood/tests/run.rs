@@ -40,7 +40,7 @@ fn args(v: &[String]) -> Vec<&str> {
 /// The rows of a run's progress.csv.
 fn progress_rows(run: &Path) -> Vec<Pass> {
     let path = run.join("progress.csv");
-    progress::parse_csv(&std::fs::read_to_string(&path).unwrap(), &path).unwrap()
+    progress::load(&path).unwrap()
 }
 
 fn refuse(out: &Path, args: &[&str]) -> String {
