@@ -23,15 +23,31 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
+/// The programs the suite needs that this machine lacks (empty when it can run).
+pub fn missing_programs() -> Vec<&'static str> {
+    [CHROMIUM, CHROMEDRIVER]
+        .into_iter()
+        .filter(|program| !Path::new(program).is_file())
+        .collect()
+}
+
+/// Whether a missing browser fails the suite: on CI (`CI=true`, as CI services set it) and
+/// under `.ci/test` (which sets `VAE_BOOK_REQUIRE_BROWSER=1`); elsewhere it is skipped, loudly.
+pub fn browser_required() -> bool {
+    let set = |name: &str| {
+        std::env::var(name).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "TRUE" | "yes"))
+    };
+    set("CI") || set("VAE_BOOK_REQUIRE_BROWSER")
+}
+
+/// What to install, for the messages of a missing browser.
+pub const INSTALL_HINT: &str = "install Debian's chromium and chromium-driver \
+     (`apt-get install chromium chromium-driver`, which `bash .ci/install` runs)";
+
 impl Browser {
     pub async fn start(logs: &Path) -> Result<Browser> {
-        for program in [CHROMIUM, CHROMEDRIVER] {
-            if !Path::new(program).is_file() {
-                bail!(
-                    "{program} is missing: install Debian's chromium and chromium-driver \
-                     (`apt-get install chromium chromium-driver`, which `bash .ci/install` runs)"
-                );
-            }
+        if let Some(program) = missing_programs().first() {
+            bail!("{program} is missing: {INSTALL_HINT}");
         }
         let port = free_port()?;
         let mut driver = Command::new(CHROMEDRIVER)

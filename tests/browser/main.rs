@@ -34,6 +34,26 @@ const MAX_EXPLORER_BYTES: u64 = 2_000_000;
 
 #[tokio::test(flavor = "current_thread")]
 async fn every_page_in_chromium() {
+    let missing = chrome::missing_programs();
+    if !missing.is_empty() {
+        let what = missing.join(" and ");
+        if chrome::browser_required() {
+            panic!(
+                "the browser test needs {what}: {}. It is required under CI=true and \
+                 .ci/test.",
+                chrome::INSTALL_HINT
+            );
+        }
+        eprintln!(
+            "\n==================== BROWSER TEST SKIPPED ====================\n\
+             {what} not found, so the book was not opened in a browser.\n\
+             To run this suite: {}, then `cargo test --test browser`.\n\
+             (Under CI=true or .ci/test a missing browser fails instead.)\n\
+             ==============================================================\n",
+            chrome::INSTALL_HINT
+        );
+        return;
+    }
     let start = Instant::now();
     let shots = site::root().join("target").join("browser-test");
     std::fs::create_dir_all(&shots).unwrap();
