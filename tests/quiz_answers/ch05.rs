@@ -61,3 +61,33 @@ fn a_two_dimensional_models_checkpoint_holds_7_574_256_bytes_of_numbers() {
     );
     assert_number(QUIZ, "ch05-checkpoint-latent-2", numbers as f64);
 }
+
+/// "ch05-train-above-test" quotes chapter 5's run: the training loss of the first epoch against
+/// the test loss after it, as `metrics.csv` holds them and the page prints them, with the pair
+/// of the last epoch, where the gap has almost closed.
+#[test]
+fn the_train_above_test_question_quotes_the_books_run() {
+    use ch05_training::metrics::{EpochMetrics, parse_csv};
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("book");
+    let read = |path: &str| {
+        std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let flat = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let path = "media/ch05-training/metrics.csv";
+    let rows = parse_csv(&read(path), path.as_ref()).unwrap();
+    assert_eq!(rows.len(), 20, "the book's run has 20 epochs");
+    let (first, last) = (rows[0], rows[19]);
+    assert!(first.train_loss - first.test_loss > 30.0, "a wide margin");
+    assert!((0.0..0.5).contains(&(last.train_loss - last.test_loss)), "hardly at all");
+    let pair = |r: EpochMetrics| format!("{:.2} against {:.2}", r.train_loss, r.test_loss);
+    let page = flat(read("ch05-training.md"));
+    for quoted in [
+        format!("in the first epoch ({} nats per image)", pair(first)),
+        format!("by the last ({})", pair(last)),
+    ] {
+        assert!(page.contains(&quoted), "book/ch05-training.md should say {quoted:?}");
+    }
+    let quiz = flat(read("quizzes/ch05-training.toml"));
+    let quoted = format!("({} nats per image)", pair(first));
+    assert!(quiz.contains(&quoted), "{QUIZ}.toml should say {quoted:?}");
+}

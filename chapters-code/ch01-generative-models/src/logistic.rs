@@ -1,10 +1,10 @@
-//! The discriminative model: logistic regression, `p(y = 1 | x) = σ(wᵀx + b)`.
+//! The discriminative model: logistic regression, `p(y = 1 | x) = sigmoid(wᵀx + b)`.
 
 use ndarray::{Array1, ArrayView1};
 
 use crate::dataset::Labelled;
 
-/// `p(y = 1 | x) = σ(wᵀx + b)`, with `σ(t) = 1 / (1 + e^(-t))`.
+/// `p(y = 1 | x) = sigmoid(wᵀx + b)`, with `sigmoid(t) = 1 / (1 + e^(-t))`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogisticRegression {
     /// The weights `w`, one per coordinate of `x`.
@@ -13,7 +13,7 @@ pub struct LogisticRegression {
     pub bias: f64,
 }
 
-/// The logistic sigmoid `σ(t) = 1 / (1 + e^(-t))`.
+/// The logistic sigmoid `sigmoid(t) = 1 / (1 + e^(-t))`.
 pub fn sigmoid(t: f64) -> f64 {
     if t >= 0.0 {
         1.0 / (1.0 + (-t).exp())
@@ -45,7 +45,7 @@ impl LogisticRegression {
         let total: f64 = (0..data.len())
             .map(|i| {
                 let t = self.weights.dot(&data.x.row(i)) + self.bias;
-                // -log σ(t) = softplus(-t) and -log(1 - σ(t)) = softplus(t).
+                // -log sigmoid(t) = softplus(-t) and -log(1 - sigmoid(t)) = softplus(t).
                 if data.y[i] == 1 {
                     softplus(-t)
                 } else {
@@ -58,7 +58,7 @@ impl LogisticRegression {
 
     // ANCHOR: gradient
     /// The gradient of [`Self::mean_log_loss`] with respect to `(w, b)`:
-    /// the mean of `(σ(wᵀx + b) - y) x` and of `σ(wᵀx + b) - y`.
+    /// the mean of `(sigmoid(wᵀx + b) - y) x` and of `sigmoid(wᵀx + b) - y`.
     pub fn gradient(&self, data: &Labelled) -> (Array1<f64>, f64) {
         let mut grad_w = Array1::<f64>::zeros(self.weights.len());
         let mut grad_b = 0.0;

@@ -264,6 +264,41 @@ fn the_posterior_is_a_tiny_target_inside_the_prior() {
     let phi0 = 1.0 / (2.0 * std::f64::consts::PI).sqrt();
     assert!(close(phi0, 0.4, 0.002));
     assert!(close(20.0 * (2.0 * 0.08 * 0.4f64).log10(), -24.0, 0.5));
+    // "W^T W ≈ (D/k) I": diagonal entries about D/k = 39.2, those off it about sqrt(D) = 28
+    // times smaller (their root mean square is sqrt(D)/k = 1.4); hence a posterior variance of
+    // about 1 / (1 + D / (k s^2)), whose square root is the same 0.08.
+    let (k, d, s) = (20.0, 784.0, naive_mc::NOISE_STD);
+    let gram = model.w().t().dot(model.w());
+    let diag = gram.diag().mean().unwrap();
+    assert!((diag / (d / k) - 1.0).abs() < 0.05, "{diag}");
+    let off: Vec<f64> = gram
+        .indexed_iter()
+        .filter(|((i, j), _)| i != j)
+        .map(|(_, v)| v * v)
+        .collect();
+    let off_rms = (off.iter().sum::<f64>() / off.len() as f64).sqrt();
+    assert!((off_rms / (d.sqrt() / k) - 1.0).abs() < 0.2, "{off_rms}");
+    let approx_sd = (1.0 / (1.0 + d / (k * s * s))).sqrt();
+    assert!(close(approx_sd, 0.08, 0.005), "{approx_sd}");
+    assert!(close(approx_sd, mean_sd, 0.002), "{approx_sd} vs {mean_sd}");
+}
+
+/// The squared-Gaussian identity the page checks by hand:
+/// `N(x; m, s² I_D)² = (4 π s²)^(-D/2) N(x; m, s²/2 I_D)`.
+#[test]
+fn a_squared_gaussian_density_is_a_narrower_one_times_a_constant() {
+    use ch01_generative_models::gaussian::Gaussian;
+    use ndarray::Array2;
+    let (m, x) = (array![0.3, -1.0, 2.0], array![1.1, -0.4, 1.5]);
+    for s in [0.1f64, 0.5, 2.0] {
+        let d = m.len() as f64;
+        let density = |variance: f64| {
+            Gaussian::new(m.clone(), Array2::eye(m.len()) * variance).log_density(x.view())
+        };
+        let squared = 2.0 * density(s * s);
+        let narrower = -0.5 * d * (4.0 * std::f64::consts::PI * s * s).ln() + density(s * s / 2.0);
+        assert!((squared - narrower).abs() < 1e-12 * (1.0 + squared.abs()), "{s}");
+    }
 }
 
 #[test]

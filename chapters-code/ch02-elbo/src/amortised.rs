@@ -85,13 +85,22 @@ impl Encoder {
 }
 
 // ANCHOR: gradient
-/// One step of gradient ascent on the average ELBO over the rows of `xs`, with step `lr` for
-/// `A` and `c` and `lr_cov` for `L`.
+/// One step of gradient ascent on the average ELBO over the `n` rows `x_i` of `xs`, with step
+/// `lr` for `A` and `c` and `lr_cov` for the Cholesky factor `L` of `S = L Lᵀ`.
 ///
-/// For one point, `ELBO = log p(x | m) - tr(P S) / 2 + log det(S) / 2 - |m|²/2 + const`
-/// (expand the closed form of `elbo::elbo`), with `m = A x + c` and `P = I + WᵀW / s²`. So
-/// `dELBO/dm = Wᵀ(x - b - W m) / s² - m`, which reaches `A` and `c` by the chain rule, and
-/// `dELBO/dL = -P L + diag(1 / L_jj)`, restricted to the entries `L` may use.
+/// For one point, with `m = A x + c` and the precision `P = I + WᵀW / s²` (the closed form of
+/// `elbo::elbo`, expanded):
+///
+/// ```text
+/// ELBO          = log p(x | z = m) - tr(P S)/2 + log det(S)/2 - mᵀm/2 + k/2
+/// dELBO/dm      = Wᵀ(x - b - W m) / s² - m
+/// d(mean)/dA    = (1/n) Σ_i (dELBO_i/dm_i) x_iᵀ        (row i of `grad_m` is dELBO_i/dm_i)
+/// d(mean)/dc    = (1/n) Σ_i dELBO_i/dm_i
+/// dELBO/dL      = -P L + diag(1/L_11, ..., 1/L_kk)     (the same for every point)
+/// dELBO/dlog L_jj = L_jj (dELBO/dL)_jj = 1 - (P L)_jj L_jj
+/// ```
+///
+/// restricted to the entries `L` may use in the encoder's family.
 pub fn ascent_step(
     encoder: &mut Encoder,
     model: &LinearGaussian,

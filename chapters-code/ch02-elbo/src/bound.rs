@@ -31,7 +31,7 @@ pub fn random_q<R: Rng + ?Sized>(posterior: &Gaussian, rng: &mut R) -> Gaussian 
     Gaussian::new(mean, l.dot(&l.t()))
 }
 
-/// One `q` scored: its ELBO and the divergence from it to the true posterior.
+/// One `q` scored: its ELBO and its divergence from the true posterior.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scored {
     /// The ELBO's two terms.

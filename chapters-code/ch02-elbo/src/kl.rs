@@ -1,5 +1,5 @@
-//! The KL divergence from a diagonal Gaussian `q = N(mu, diag(exp(logvar)))` to the standard
-//! normal prior `p = N(0, I)`, in closed form, with its gradient: the regulariser of a VAE's
+//! The KL divergence `KL(q || p)` of a diagonal Gaussian `q = N(mu, diag(exp(logvar)))` from
+//! the standard normal prior `p = N(0, I)`, in closed form, with its gradient: the regulariser of a VAE's
 //! loss.
 //!
 //! ```text

@@ -1,6 +1,6 @@
 //! Chapter 2: the evidence lower bound.
 //!
-//! [`kl`] is the closed-form KL divergence from a diagonal Gaussian to the standard normal,
+//! [`kl`] is the closed-form KL divergence of a diagonal Gaussian from the standard normal,
 //! with its gradient, which chapter 4's VAE uses as the regulariser of its loss.
 //! [`monte_carlo`] estimates the same divergence by sampling, with a standard error, to check
 //! it; [`divergence`] has the KL between any two Gaussians.

@@ -62,7 +62,7 @@ impl TwoModes {
 const HALF_WIDTH: f64 = 16.0;
 const POINTS: usize = 8001;
 
-/// `∫ e^{log_a(x)} (log_a(x) - log_b(x)) dx`, the KL divergence from density `a` to density `b`.
+/// `∫ e^{log_a(x)} (log_a(x) - log_b(x)) dx`, `KL(a || b)`, the KL divergence of density `a` from density `b`.
 fn kl_by_quadrature(log_a: impl Fn(f64) -> f64, log_b: impl Fn(f64) -> f64) -> f64 {
     let h = 2.0 * HALF_WIDTH / (POINTS - 1) as f64;
     let f = |x: f64| {

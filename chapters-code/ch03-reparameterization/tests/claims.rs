@@ -218,6 +218,28 @@ fn the_dimension_table() {
     assert!(close(v(1000).score_baseline, 1_503.0, 1e-9));
 }
 
+/// The moments the page computes the dimension table's variances from, at `z = 1 + eps`:
+/// `E[z^2] = 2`, `E[z^4] = 10`, `Var(z^2) = 6`, `E[z^2 eps^2] = 4`, `E[z^4 eps^2] = 34`, and
+/// the sums `34/4 = 8.5` and `8.5 - 4 + 1 = 5.5` (with the baseline), by quadrature.
+#[test]
+fn the_moments_behind_the_dimension_formulas() {
+    use ch03_reparameterization::quadrature::normal_expectation;
+    let z = |e: f64| DIM_Q.sample_from(e);
+    let moment = |g: &dyn Fn(f64) -> f64| normal_expectation(g);
+    let (z2, z4) = (moment(&|e| z(e).powi(2)), moment(&|e| z(e).powi(4)));
+    assert!(close(z2, 2.0, 1e-9) && close(z4, 10.0, 1e-9), "{z2} {z4}");
+    assert!(close(z4 - z2 * z2, 6.0, 1e-9));
+    let z2e2 = moment(&|e| z(e).powi(2) * e * e);
+    let z4e2 = moment(&|e| z(e).powi(4) * e * e);
+    assert!(close(z2e2, 4.0, 1e-9) && close(z4e2, 34.0, 1e-9), "{z2e2} {z4e2}");
+    assert!(close(z4e2 / 4.0, 8.5, 1e-9));
+    let centred = moment(&|e| (z(e).powi(2) / 2.0 - 1.0).powi(2) * e * e);
+    assert!(close(centred, 5.5, 1e-9), "{centred}");
+    // E[R] = k - 1 and Var R = 1.5 (k - 1): a quarter of Var(z^2) per coordinate.
+    assert!(close((z4 - z2 * z2) / 4.0, 1.5, 1e-9));
+    assert!(close(z2 / 2.0, 1.0, 1e-9));
+}
+
 #[test]
 fn the_exact_variances_by_dimension_agree_with_sampling() {
     // With the exact mean mu known, the squared deviations average to the variance.

@@ -197,3 +197,41 @@ fn one_thread_is_another_random_run() {
     );
     assert!(page.contains(&quoted), "the page should say {quoted:?}");
 }
+
+/// Exercise 3: the square of the manifold holds 0.9^2 = 81% of the prior's mass, and a variance
+/// below 1 does not keep mass inside it: a coordinate that is 0 with probability 0.8 and ±2
+/// with probability 0.1 each has variance 0.8 but 20% of its mass beyond 1.645, where a standard
+/// normal has 10%.
+#[test]
+fn exercise_3_the_square_and_a_variance_below_one() {
+    use statrs::distribution::Normal;
+    let normal = Normal::new(0.0, 1.0).unwrap();
+    let edge = normal.inverse_cdf(0.95);
+    assert_eq!(format!("{edge:.3}"), "1.645");
+    let inside = normal.cdf(edge) - normal.cdf(-edge);
+    assert!((inside - 0.9).abs() < 1e-12);
+    assert_eq!(format!("{:.0}", 100.0 * inside * inside), "81");
+    assert_eq!(format!("{:.0}", 10_000.0 * inside * inside), "8100");
+    let beyond = |x: f64| (1.0 - normal.cdf(x.abs())) * 2.0;
+    assert_eq!(format!("{:.0}", 100.0 * beyond(1.645)), "10");
+    // The counterexample: values and probabilities.
+    let values = [(0.0, 0.8), (2.0, 0.1), (-2.0, 0.1)];
+    let mean: f64 = values.iter().map(|(v, p)| v * p).sum();
+    let variance: f64 = values.iter().map(|(v, p)| (v - mean).powi(2) * p).sum();
+    assert!(mean.abs() < 1e-15 && (variance - 0.8).abs() < 1e-12, "{variance}");
+    let outside: f64 = values
+        .iter()
+        .filter(|(v, _)| v.abs() > edge)
+        .map(|(_, p)| p)
+        .sum();
+    assert!((outside - 0.2).abs() < 1e-12);
+    let page = flat(&book("ch06-experiments.md"));
+    for quoted in [
+        "the square holds $0.9^2 = 81\\%$ of the prior's mass",
+        "about 8,100 of 10,000",
+        "$\\pm 2$ with probability 0.1 each has variance $0.2 \\times 4 = 0.8$",
+        "puts 20% of its mass beyond 1.645, where a standard normal puts 10%",
+    ] {
+        assert!(page.contains(quoted), "the page should say {quoted:?}");
+    }
+}
