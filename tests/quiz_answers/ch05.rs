@@ -78,14 +78,20 @@ fn the_train_above_test_question_quotes_the_books_run() {
     assert_eq!(rows.len(), 20, "the book's run has 20 epochs");
     let (first, last) = (rows[0], rows[19]);
     assert!(first.train_loss - first.test_loss > 30.0, "a wide margin");
-    assert!((0.0..0.5).contains(&(last.train_loss - last.test_loss)), "hardly at all");
+    assert!(
+        (0.0..0.5).contains(&(last.train_loss - last.test_loss)),
+        "hardly at all"
+    );
     let pair = |r: EpochMetrics| format!("{:.2} against {:.2}", r.train_loss, r.test_loss);
     let page = flat(read("ch05-training.md"));
     for quoted in [
         format!("in the first epoch ({} nats per image)", pair(first)),
         format!("by the last ({})", pair(last)),
     ] {
-        assert!(page.contains(&quoted), "book/ch05-training.md should say {quoted:?}");
+        assert!(
+            page.contains(&quoted),
+            "book/ch05-training.md should say {quoted:?}"
+        );
     }
     let quiz = flat(read("quizzes/ch05-training.toml"));
     let quoted = format!("({} nats per image)", pair(first));

@@ -297,7 +297,10 @@ fn a_squared_gaussian_density_is_a_narrower_one_times_a_constant() {
         };
         let squared = 2.0 * density(s * s);
         let narrower = -0.5 * d * (4.0 * std::f64::consts::PI * s * s).ln() + density(s * s / 2.0);
-        assert!((squared - narrower).abs() < 1e-12 * (1.0 + squared.abs()), "{s}");
+        assert!(
+            (squared - narrower).abs() < 1e-12 * (1.0 + squared.abs()),
+            "{s}"
+        );
     }
 }
 

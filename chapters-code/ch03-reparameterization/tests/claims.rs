@@ -231,7 +231,10 @@ fn the_moments_behind_the_dimension_formulas() {
     assert!(close(z4 - z2 * z2, 6.0, 1e-9));
     let z2e2 = moment(&|e| z(e).powi(2) * e * e);
     let z4e2 = moment(&|e| z(e).powi(4) * e * e);
-    assert!(close(z2e2, 4.0, 1e-9) && close(z4e2, 34.0, 1e-9), "{z2e2} {z4e2}");
+    assert!(
+        close(z2e2, 4.0, 1e-9) && close(z4e2, 34.0, 1e-9),
+        "{z2e2} {z4e2}"
+    );
     assert!(close(z4e2 / 4.0, 8.5, 1e-9));
     let centred = moment(&|e| (z(e).powi(2) / 2.0 - 1.0).powi(2) * e * e);
     assert!(close(centred, 5.5, 1e-9), "{centred}");

@@ -218,7 +218,10 @@ fn exercise_3_the_square_and_a_variance_below_one() {
     let values = [(0.0, 0.8), (2.0, 0.1), (-2.0, 0.1)];
     let mean: f64 = values.iter().map(|(v, p)| v * p).sum();
     let variance: f64 = values.iter().map(|(v, p)| (v - mean).powi(2) * p).sum();
-    assert!(mean.abs() < 1e-15 && (variance - 0.8).abs() < 1e-12, "{variance}");
+    assert!(
+        mean.abs() < 1e-15 && (variance - 0.8).abs() < 1e-12,
+        "{variance}"
+    );
     let outside: f64 = values
         .iter()
         .filter(|(v, _)| v.abs() > edge)
