@@ -32,12 +32,13 @@ pub fn missing_programs() -> Vec<&'static str> {
 }
 
 /// Whether a missing browser fails the suite: on CI (`CI=true`, as CI services set it) and
-/// under `.ci/test` (which sets `VAE_BOOK_REQUIRE_BROWSER=1`); elsewhere it is skipped, loudly.
+/// under `.ci/test` (which sets `VAE_BOOK_REQUIRE_PACKAGES=1`; `VAE_BOOK_REQUIRE_BROWSER=1`
+/// asks for the browser alone); elsewhere it is skipped, loudly.
 pub fn browser_required() -> bool {
     let set = |name: &str| {
         std::env::var(name).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "TRUE" | "yes"))
     };
-    set("CI") || set("VAE_BOOK_REQUIRE_BROWSER")
+    set("CI") || set("VAE_BOOK_REQUIRE_PACKAGES") || set("VAE_BOOK_REQUIRE_BROWSER")
 }
 
 /// What to install, for the messages of a missing browser.

@@ -5,10 +5,10 @@ use ch04_model::shape::VaeShape;
 use ch05_training::batches::shuffled_order;
 use ch05_training::binarize::Binarize;
 use ch05_training::checkpoint::Settings;
-use ch05_training::data::Dataset;
 use ch05_training::options::TrainConfig;
 use ch05_training::seeds::{self, Purpose};
 use ch05_training::trainer::Trainer;
+use mnist::Dataset;
 
 use crate::assert_number;
 

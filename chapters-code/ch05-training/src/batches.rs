@@ -5,7 +5,7 @@ use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 use rand::Rng;
 use rand::seq::SliceRandom;
 
-use crate::data::unit_pixel;
+use mnist::unit_pixel;
 
 // ANCHOR: batches
 /// The image indices of one epoch in a random order; `chunks(batch_size)` gives the batches

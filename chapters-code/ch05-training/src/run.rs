@@ -9,9 +9,8 @@ use ch04_model::shape::VaeShape;
 use image::GrayImage;
 
 use crate::animation::save_gif;
-use crate::binarize;
+use crate::binarize::{self, Binarize};
 use crate::checkpoint::{Checkpoint, Settings};
-use crate::data::{self, DataOptions, DataSet};
 use crate::grid::save_png;
 use crate::loss_plot;
 use crate::metrics::{self, EpochMetrics};
@@ -21,6 +20,7 @@ use crate::reconstructions;
 use crate::samples::{self, GRID};
 use crate::trainer::Trainer;
 use crate::warmup;
+use mnist::{DataOptions, DataSet};
 
 /// The file names written into `--out`.
 pub const GIF: &str = "samples.gif";
@@ -45,7 +45,7 @@ pub struct Outcome {
 pub fn run(options: &Options) -> Result<Outcome> {
     options.validate()?;
     options.prepare_out()?;
-    let mut data = data::load(&DataOptions {
+    let mut data = mnist::load(&DataOptions {
         dataset: options.dataset,
         data_dir: options.data_dir.clone(),
     })?
@@ -54,6 +54,7 @@ pub fn run(options: &Options) -> Result<Outcome> {
     train(
         &options.train,
         &data,
+        options.binarize,
         Some(Outputs {
             dir: &options.out,
             resume: options.resume,
@@ -68,23 +69,29 @@ pub struct Outputs<'a> {
     pub resume: bool,
 }
 
-/// Trains a VAE on `data` as `config` says: chapter 5's loop, as a library. With `outputs`,
-/// writes after every epoch the pictures, the metrics and a checkpoint (and may resume from
-/// one); without, only trains and evaluates, printing one line per epoch.
-pub fn train(config: &TrainConfig, data: &DataSet, outputs: Option<Outputs>) -> Result<Outcome> {
+/// Trains a VAE on `data`, binarized as `binarize` says (by [`binarize::prepare`]), as `config`
+/// says: chapter 5's loop, as a library. With `outputs`, writes after every epoch the pictures,
+/// the metrics and a checkpoint (and may resume from one); without, only trains and evaluates,
+/// printing one line per epoch.
+pub fn train(
+    config: &TrainConfig,
+    data: &DataSet,
+    binarize: Binarize,
+    outputs: Option<Outputs>,
+) -> Result<Outcome> {
     config.validate()?;
     let (rows, cols) = (data.train.rows, data.train.cols);
     let shape = VaeShape::one_hidden_relu(rows * cols, config.hidden, config.latent_dim);
     let mut trainer = Trainer::new(shape, config.batch_size, config.lr, config.seed);
     trainer.beta = config.beta;
-    trainer.binarize = data.binarize;
+    trainer.binarize = binarize;
     if let Some(threads) = config.threads {
         trainer.set_threads(threads);
     }
     let settings = Settings {
         dataset: data.dataset,
         limit: data.limit,
-        binarize: data.binarize,
+        binarize,
         shape,
         batch_size: config.batch_size,
         lr: config.lr,

@@ -5,10 +5,10 @@ use ch05_training::adam::Adam;
 use ch05_training::batches::shuffled_order;
 use ch05_training::binarize::Binarize;
 use ch05_training::checkpoint::Settings;
-use ch05_training::data::Dataset;
 use ch05_training::options::TrainConfig;
 use ch05_training::seeds::{self, Purpose};
 use ch05_training::trainer::Trainer;
+use mnist::Dataset;
 
 #[test]
 fn an_epoch_is_469_steps_and_the_last_batch_holds_96() {

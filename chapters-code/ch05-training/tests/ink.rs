@@ -3,13 +3,13 @@
 
 use std::process::Command;
 
-use ch05_training::data::{self, DataOptions};
 use ch05_training::ink::InkedBatch;
 use ch05_training::metrics::parse_csv;
+use mnist::DataOptions;
 
 #[test]
 fn four_pixels_in_five_are_background_and_an_image_has_about_150_inked() {
-    let set = data::load(&DataOptions::default()).unwrap();
+    let set = mnist::load(&DataOptions::default()).unwrap();
     let images = &set.train.images;
     let inked = images.iter().filter(|&&p| p != 0).count();
     let zero_share = 1.0 - inked as f64 / images.len() as f64;

@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail, ensure};
 use ch05_training::animation::gif_bytes;
-use ch05_training::data::{self, DataOptions, DataSet, Dataset};
 use ch05_training::grid::save_png;
 use ch05_training::trainer::Trainer;
+use mnist::{DataOptions, DataSet, Dataset};
 use ndarray::s;
 use support::atomic::write_atomic;
 
@@ -127,7 +127,7 @@ pub fn run(settings: &Settings) -> Result<Results> {
     settings.validate()?;
     std::fs::create_dir_all(&settings.out)
         .with_context(|| format!("cannot create the output folder {}", settings.out.display()))?;
-    let data = data::load(&DataOptions {
+    let data = mnist::load(&DataOptions {
         dataset: Dataset::Mnist,
         data_dir: settings.data_dir.clone(),
     })?

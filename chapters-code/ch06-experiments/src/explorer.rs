@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, ensure};
 use ch04_model::vae::Vae;
-use ch05_training::data::{self, DataOptions, Dataset, Split};
+use mnist::{DataOptions, Dataset, Split};
 use ndarray::{Array2, Axis, s};
 use serde::Serialize;
 use support::atomic::write_atomic;
@@ -60,7 +60,7 @@ pub fn default_dir() -> PathBuf {
 /// them into `dir`.
 pub fn run(settings: &Settings, dir: &Path) -> Result<Vec<PathBuf>> {
     settings.validate()?;
-    let data = data::load(&DataOptions {
+    let data = mnist::load(&DataOptions {
         dataset: Dataset::Mnist,
         data_dir: settings.data_dir.clone(),
     })?

@@ -3,9 +3,9 @@
 
 use anyhow::{Result, bail};
 use ch04_model::vae::Vae;
-use ch05_training::data::unit_pixels;
 use ch05_training::grid::tile;
 use image::GrayImage;
+use mnist::unit_pixels;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, concatenate};
 
 use crate::posterior::{decode, encode};

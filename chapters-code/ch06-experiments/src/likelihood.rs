@@ -3,7 +3,7 @@
 
 use ch04_model::bernoulli::bce_with_logit;
 use ch04_model::vae::Vae;
-use ch05_training::data::unit_pixels;
+use mnist::unit_pixels;
 use ndarray::{Array2, ArrayView1, ArrayView2, Axis, s};
 use rand_distr::{Distribution, StandardNormal};
 use support::summary::Summary;

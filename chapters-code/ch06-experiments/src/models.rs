@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use ch05_training::data::DataSet;
+use ch05_training::binarize::Binarize;
 use ch05_training::options::TrainConfig;
 use ch05_training::run::{Outputs, train as train_vae};
 use ch05_training::trainer::Trainer;
+use mnist::DataSet;
 
 /// What every training run of the chapter shares.
 #[derive(Debug, Clone)]
@@ -52,7 +53,7 @@ pub fn train(common: &Common, data: &DataSet, spec: Spec) -> Result<Trainer> {
             .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     }
     let outputs = dir.as_deref().map(|dir| Outputs { dir, resume: false });
-    let outcome = train_vae(&config, data, outputs)
+    let outcome = train_vae(&config, data, Binarize::None, outputs)
         .with_context(|| format!("training the model {}", spec.name))?;
     Ok(outcome.trainer)
 }

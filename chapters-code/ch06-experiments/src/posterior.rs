@@ -3,7 +3,7 @@
 
 use ch04_model::vae::Vae;
 use ch04_model::workspace::Workspace;
-use ch05_training::data::unit_pixels;
+use mnist::unit_pixels;
 use ndarray::{Array2, ArrayView2, Axis, s};
 
 /// Rows of the workspace the encoder and decoder work through at a time.

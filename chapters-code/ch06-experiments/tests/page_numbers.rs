@@ -172,9 +172,10 @@ fn the_run_time_adds_up() {
 /// ...": one epoch of chapter 5's run on one thread, against the book's run on two.
 #[test]
 fn one_thread_is_another_random_run() {
-    use ch05_training::data::{self, DataOptions, Dataset};
+    use ch05_training::binarize::Binarize;
     use ch05_training::options::TrainConfig;
-    let data = data::load(&DataOptions {
+    use mnist::{DataOptions, Dataset};
+    let data = mnist::load(&DataOptions {
         dataset: Dataset::Mnist,
         data_dir: None,
     })
@@ -184,7 +185,7 @@ fn one_thread_is_another_random_run() {
         threads: Some(1),
         ..TrainConfig::CHAPTER_5
     };
-    let one = ch05_training::run::train(&config, &data, None)
+    let one = ch05_training::run::train(&config, &data, Binarize::None, None)
         .unwrap()
         .metrics[0]
         .test_loss;

@@ -10,16 +10,16 @@ use std::time::Instant;
 
 use anyhow::Result;
 use ch05_training::binarize::{self, Binarize};
-use ch05_training::data::{self, DataOptions, Dataset};
 use ch07_likelihood::model::SHAPE;
 use ch07_likelihood::progress::machine;
 use ch07_likelihood::schedule::Schedule;
 use ch07_likelihood::train::{self, RunSpec};
+use mnist::{DataOptions, Dataset};
 
 const BATCH: usize = 20;
 
 fn main() -> Result<()> {
-    let mut set = data::load(&DataOptions {
+    let mut set = mnist::load(&DataOptions {
         dataset: Dataset::Mnist,
         data_dir: std::env::var_os("MNIST_DIR").map(Into::into),
     })?;

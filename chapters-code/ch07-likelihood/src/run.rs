@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use ch05_training::binarize;
-use ch05_training::data::{self, DataOptions, DataSet, Dataset};
+use mnist::{DataOptions, DataSet, Dataset};
 use ndarray::s;
 use support::atomic::write_atomic;
 
@@ -75,7 +75,7 @@ fn command_line() -> String {
 
 /// MNIST, cut to --limit, binarized as --binarize says.
 fn load(options: &Options) -> Result<DataSet> {
-    let mut data = data::load(&DataOptions {
+    let mut data = mnist::load(&DataOptions {
         dataset: Dataset::Mnist,
         data_dir: options.data_dir.clone(),
     })?;
@@ -221,7 +221,7 @@ fn evaluate_checkpoint(options: &Options, path: &Path) -> Result<()> {
 
 /// Only the test set matters to an evaluation, binarized the way the model was trained.
 fn load_test(options: &Options) -> Result<DataSet> {
-    let mut data = data::load(&DataOptions {
+    let mut data = mnist::load(&DataOptions {
         dataset: Dataset::Mnist,
         data_dir: options.data_dir.clone(),
     })?;

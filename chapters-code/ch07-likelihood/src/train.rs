@@ -12,9 +12,9 @@ use anyhow::{Context, Result, ensure};
 use ch04_model::shape::VaeShape;
 use ch05_training::binarize::Binarize;
 use ch05_training::checkpoint::{Checkpoint, CheckpointSettings, SettingsReader, check_same};
-use ch05_training::data::DataSet;
 use ch05_training::progress::EpochBar;
 use ch05_training::trainer::Trainer;
+use mnist::DataSet;
 
 use crate::iwae::Iwae;
 use crate::model;

@@ -8,10 +8,10 @@ use std::process::{Command, Output};
 use ch04_model::shape::VaeShape;
 use ch05_training::binarize::Binarize;
 use ch05_training::checkpoint::{Checkpoint, Settings};
-use ch05_training::data::Dataset;
 use ch07_likelihood::progress::{self, Pass};
 use ch07_likelihood::report;
 use ch07_likelihood::train::RunSpec;
+use mnist::Dataset;
 
 fn run(out: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ch07-likelihood"))

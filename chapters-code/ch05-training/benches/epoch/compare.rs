@@ -7,8 +7,8 @@ use anyhow::{Context, Result, bail};
 use ch04_model::activation::Activation;
 use ch04_model::shape::VaeShape;
 use ch05_training::binarize::Binarize;
-use ch05_training::data::DataSet;
 use ch05_training::trainer::Trainer;
+use mnist::DataSet;
 use support::atomic::write_atomic;
 
 use crate::torch::{self, Runner, Setting, TorchRun};

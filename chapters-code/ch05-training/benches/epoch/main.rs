@@ -22,9 +22,9 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 use ch04_model::shape::VaeShape;
-use ch05_training::data::{self, DataOptions, Dataset};
 use ch05_training::trainer::Trainer;
 use clap::Parser;
+use mnist::{DataOptions, Dataset};
 
 /// Figures of chapter 5's training speed, and a side-by-side comparison with PyTorch.
 #[derive(Debug, Parser)]
@@ -83,7 +83,7 @@ fn main() -> Result<()> {
         }
         options.results = Some(path);
     }
-    let set = data::load(&DataOptions {
+    let set = mnist::load(&DataOptions {
         dataset: Dataset::Mnist,
         data_dir: std::env::var_os("MNIST_DIR").map(Into::into),
     })?;

@@ -81,13 +81,26 @@ pub enum DataError {
     )]
     WrongDataset {
         dir: PathBuf,
-        asked: super::Dataset,
-        found: super::Dataset,
+        asked: crate::Dataset,
+        found: crate::Dataset,
         env: &'static str,
     },
 
     #[error("{0}")]
     Fetch(String),
+
+    #[error("cannot download {url}: {reason}")]
+    Download { url: String, reason: String },
+
+    #[error(
+        "cannot fetch MNIST: every source failed:{}\n{how_to}",
+        failures.iter().map(|(source, e)| format!("\n  {source}: {e}")).collect::<String>()
+    )]
+    NoSource {
+        /// Each source tried, with how it failed.
+        failures: Vec<(String, DataError)>,
+        how_to: String,
+    },
 }
 
 impl DataError {

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use flate2::bufread::MultiGzDecoder;
 
-use super::DataError;
+use crate::DataError;
 
 /// IDX type code for unsigned bytes, the only one MNIST uses.
 const UBYTE: u32 = 0x08;

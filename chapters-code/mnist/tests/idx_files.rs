@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use ch05_training::data::{DataError, Dataset, Split, find_files, read_images, read_labels};
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use mnist::{DataError, Dataset, Split, find_files, read_images, read_labels};
 
 fn idx(ndims: u8, dims: &[u32], data: &[u8]) -> Vec<u8> {
     let mut bytes = vec![0, 0, 0x08, ndims];

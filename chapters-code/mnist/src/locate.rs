@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{DataError, Dataset, MNIST_FILES};
+use crate::{DataError, Dataset, MNIST_FILES};
 
 /// The paths of the four files of one data set, raw or gzipped.
 #[derive(Debug, Clone, PartialEq, Eq)]

