@@ -210,7 +210,8 @@ fn exercise_3_the_square_and_a_variance_below_one() {
     let edge = normal.inverse_cdf(0.95);
     assert_eq!(format!("{edge:.3}"), "1.645");
     let inside = normal.cdf(edge) - normal.cdf(-edge);
-    assert!((inside - 0.9).abs() < 1e-12);
+    // statrs's inverse CDF is accurate to about 1e-9, not to the last bit.
+    assert!((inside - 0.9).abs() < 1e-8, "{inside}");
     assert_eq!(format!("{:.0}", 100.0 * inside * inside), "81");
     assert_eq!(format!("{:.0}", 10_000.0 * inside * inside), "8100");
     let beyond = |x: f64| (1.0 - normal.cdf(x.abs())) * 2.0;
