@@ -148,6 +148,9 @@ impl CheckpointSettings for Settings {
 
     fn parse(pairs: &[(String, String)], name: &dyn fmt::Display) -> Result<Settings> {
         let read = SettingsReader::new(pairs, name);
+        let batch_size = read.parsed("batch_size")?;
+        // As the options do: a trainer shares each batch among at least one thread.
+        ensure!(batch_size > 0, "{name}: bad batch_size setting \"0\"");
         Ok(Settings {
             dataset: read.parsed("dataset")?,
             limit: read.limit()?,
@@ -158,7 +161,7 @@ impl CheckpointSettings for Settings {
                 read.parsed("hidden")?,
                 read.parsed("latent")?,
             ),
-            batch_size: read.parsed("batch_size")?,
+            batch_size,
             lr: read.parsed("lr")?,
             beta: read.parsed("beta")?,
             // Checkpoints written before the option existed had no warm-up.
@@ -250,12 +253,12 @@ impl<S: CheckpointSettings> Checkpoint<S> {
             })
             .collect::<Result<_>>()?;
         let body = lines.next().unwrap_or_default();
-        let floats: usize = sizes.iter().sum();
-        if body.len() as u128 != 3 * 4 * floats as u128 {
+        // In u128, where no sizes a file's length allows can overflow the sum.
+        let declared = 3 * 4 * sizes.iter().map(|&n| n as u128).sum::<u128>();
+        if body.len() as u128 != declared {
             bail!(
-                "{name}: holds {} bytes of tensors, its header declares {}",
-                body.len(),
-                3 * 4 * floats
+                "{name}: holds {} bytes of tensors, its header declares {declared}",
+                body.len()
             );
         }
         let mut values = body

@@ -316,6 +316,17 @@ impl Trainer {
     pub fn from_checkpoint(path: &Path) -> Result<(Trainer, Checkpoint)> {
         let checkpoint: Checkpoint = Checkpoint::load(path)?;
         let s = &checkpoint.settings;
+        // Before a model of the header's shape is allocated: the tensors the file holds must
+        // fill it, or a header not describing them could ask for more memory than there is.
+        let saved: usize = checkpoint.tensors.iter().map(Vec::len).sum();
+        ensure!(
+            checked_parameter_count(s.shape) == Some(saved),
+            "{}: its settings describe a {}-{}-{} VAE, but it holds {saved} parameters",
+            path.display(),
+            s.shape.input,
+            s.shape.hidden,
+            s.shape.latent
+        );
         let mut trainer = Trainer::new(s.shape, s.batch_size, s.lr, s.seed);
         trainer.beta = s.beta;
         trainer.restore(&checkpoint, path)?;
@@ -350,4 +361,21 @@ impl Trainer {
         self.adam.t = checkpoint.adam_t;
         Ok(())
     }
+}
+
+/// [`VaeShape::parameter_count`], or `None` where the sizes a header declares overflow it.
+fn checked_parameter_count(shape: VaeShape) -> Option<usize> {
+    let dense = |i: usize, o: usize| i.checked_mul(o)?.checked_add(o);
+    let deeper = (shape.depth.checked_sub(1)?).checked_mul(dense(shape.hidden, shape.hidden)?)?;
+    [
+        dense(shape.input, shape.hidden)?,
+        deeper,
+        dense(shape.hidden, shape.latent)?,
+        dense(shape.hidden, shape.latent)?,
+        dense(shape.latent, shape.hidden)?,
+        deeper,
+        dense(shape.hidden, shape.input)?,
+    ]
+    .into_iter()
+    .try_fold(0usize, usize::checked_add)
 }

@@ -206,12 +206,18 @@ pub fn read_script(path: &Path) -> Result<Bundle> {
                 t.name
             ),
         };
-        let end = t.offset + size * t.shape.iter().product::<usize>();
+        // The checksum does not cover the manifest, whose numbers may overflow: checked.
+        let end = t
+            .shape
+            .iter()
+            .try_fold(size, |n: usize, &d| n.checked_mul(d))
+            .and_then(|n| t.offset.checked_add(n));
         ensure!(
-            t.offset.is_multiple_of(size) && end <= bundle.bytes.len(),
-            "{}: tensor {} lies outside the data (bytes {}..{end} of {})",
+            t.offset.is_multiple_of(size) && end.is_some_and(|end| end <= bundle.bytes.len()),
+            "{}: tensor {} of shape {:?} at byte {} lies outside the {} bytes of data",
             path.display(),
             t.name,
+            t.shape,
             t.offset,
             bundle.bytes.len()
         );
@@ -308,5 +314,28 @@ mod tests {
             read_script(&dir.path().join("none.js")).unwrap_err()
         );
         assert!(err.contains("cannot read"), "{err}");
+    }
+
+    #[test]
+    fn a_tensor_whose_size_overflows_is_refused_with_the_files_name() {
+        // Found by tests/bundle_fuzz.rs: offset + size overflowed (a panic in debug builds; in
+        // release the sum wrapped below the data's length and the tensor was accepted).
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("weights.js");
+        for (shape, offset) in [
+            (vec![], usize::MAX),
+            (vec![1 << 32, 1 << 32], 0),
+            (vec![usize::MAX / 4 + 1], 8),
+        ] {
+            let (mut manifest, bytes) = sample();
+            manifest.tensors[1].shape = shape;
+            manifest.tensors[1].offset = offset;
+            std::fs::write(&path, script(&manifest, &bytes).unwrap()).unwrap();
+            let err = format!("{:#}", read_script(&path).unwrap_err());
+            assert!(
+                err.contains("weights.js: tensor scale of shape") && err.contains("outside"),
+                "{err}"
+            );
+        }
     }
 }
