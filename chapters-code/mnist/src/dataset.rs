@@ -4,6 +4,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
+use crate::{FASHION_FILES, KnownFile, MNIST_FILES};
+
 /// Which data set to load. Both share the IDX format and the file names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Dataset {
@@ -13,12 +15,43 @@ pub enum Dataset {
 }
 
 impl Dataset {
-    /// Where the data set lives when no folder is given: MNIST in the workspace cache,
-    /// Fashion-MNIST where Debian's `dataset-fashion-mnist` package installs it.
+    /// Where the data set is looked for first when no folder is given: MNIST in the workspace
+    /// cache, Fashion-MNIST where Debian's `dataset-fashion-mnist` package installs it.
     pub fn default_dir(self) -> PathBuf {
         match self {
-            Dataset::Mnist => support::paths::workspace_root().join("data").join("mnist"),
+            Dataset::Mnist => self.cache_dir(),
             Dataset::FashionMnist => PathBuf::from("/usr/share/datasets/fashion-mnist"),
+        }
+    }
+
+    /// The workspace cache a fetch fills: `data/mnist/` or `data/fashion-mnist/`.
+    pub fn cache_dir(self) -> PathBuf {
+        support::paths::workspace_root()
+            .join("data")
+            .join(self.to_string())
+    }
+
+    /// The four files, with the SHA-256 of each original.
+    pub fn files(self) -> [KnownFile; 4] {
+        match self {
+            Dataset::Mnist => MNIST_FILES,
+            Dataset::FashionMnist => FASHION_FILES,
+        }
+    }
+
+    /// The variable naming a mirror of one's own, tried before the public sources.
+    pub fn mirror_env(self) -> &'static str {
+        match self {
+            Dataset::Mnist => crate::MIRROR_ENV,
+            Dataset::FashionMnist => crate::FASHION_MIRROR_ENV,
+        }
+    }
+
+    /// The data set's name as people write it, for messages.
+    pub fn title(self) -> &'static str {
+        match self {
+            Dataset::Mnist => "MNIST",
+            Dataset::FashionMnist => "Fashion-MNIST",
         }
     }
 

@@ -93,10 +93,12 @@ pub enum DataError {
     Download { url: String, reason: String },
 
     #[error(
-        "cannot fetch MNIST: every source failed:{}\n{how_to}",
+        "cannot fetch {}: every source failed:{}\n{how_to}",
+        dataset.title(),
         failures.iter().map(|(source, e)| format!("\n  {source}: {e}")).collect::<String>()
     )]
     NoSource {
+        dataset: crate::Dataset,
         /// Each source tried, with how it failed.
         failures: Vec<(String, DataError)>,
         how_to: String,

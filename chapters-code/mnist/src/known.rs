@@ -1,6 +1,7 @@
-//! The four MNIST files by name, with the SHA-256 of each original (uncompressed) file.
+//! The four files of each data set by name, with the SHA-256 of each original (uncompressed)
+//! file: whatever a source gives is checked against these.
 
-/// One of the four standard files, with the SHA-256 of the original (uncompressed) MNIST file.
+/// One of the four standard files, with the SHA-256 of the original (uncompressed) file.
 #[derive(Debug, Clone, Copy)]
 pub struct KnownFile {
     pub name: &'static str,
@@ -24,5 +25,26 @@ pub const MNIST_FILES: [KnownFile; 4] = [
     KnownFile {
         name: "t10k-labels-idx1-ubyte",
         sha256: "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+    },
+];
+
+/// Fashion-MNIST's four files, in the same order (read off Debian's `dataset-fashion-mnist`,
+/// whose gzipped files are Zalando's originals).
+pub const FASHION_FILES: [KnownFile; 4] = [
+    KnownFile {
+        name: "train-images-idx3-ubyte",
+        sha256: "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+    },
+    KnownFile {
+        name: "train-labels-idx1-ubyte",
+        sha256: "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+    },
+    KnownFile {
+        name: "t10k-images-idx3-ubyte",
+        sha256: "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+    },
+    KnownFile {
+        name: "t10k-labels-idx1-ubyte",
+        sha256: "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
     },
 ];

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::{DataError, DataSet, Dataset, Split, fetch_mnist, find_files};
+use crate::{DataError, DataFiles, DataSet, Dataset, Split, fetch, find_files};
 
 /// Where to look for the data, and what to do when it is not there.
 #[derive(Debug, Clone, Default)]
@@ -24,31 +24,11 @@ impl DataOptions {
     }
 }
 
-/// Finds (fetching MNIST into the cache on first use) and reads both splits.
+/// Finds (fetching into the workspace cache on first use) and reads both splits.
 pub fn load(options: &DataOptions) -> Result<DataSet, DataError> {
     let files = match options.explicit_dir() {
         Some(dir) => find_files(&dir, options.dataset)?,
-        None => {
-            let dir = options.dataset.default_dir();
-            match find_files(&dir, options.dataset) {
-                Ok(files) => files,
-                Err(DataError::Missing { .. } | DataError::NoSuchFolder { .. }) => {
-                    match options.dataset {
-                        Dataset::Mnist => fetch_mnist(&dir)?,
-                        Dataset::FashionMnist => {
-                            return Err(DataError::Fetch(format!(
-                                "Fashion-MNIST is not in {}: install it with `apt-get install \
-                                 dataset-fashion-mnist`, or pass --data-dir (or set \
-                                 {}) to a folder holding its four IDX files",
-                                dir.display(),
-                                options.dataset.env_var()
-                            )));
-                        }
-                    }
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        None => find_or_fetch(options.dataset)?,
     };
     let train = Split::read(&files.train_images, &files.train_labels)?;
     match Dataset::recognise(&train.labels) {
@@ -69,4 +49,27 @@ pub fn load(options: &DataOptions) -> Result<DataSet, DataError> {
         files,
         limit: None,
     })
+}
+
+/// The data set's default folder, else its workspace cache, else a fetch into that cache. A
+/// folder that holds some files but not all is an error, not a reason to fetch over it.
+fn find_or_fetch(dataset: Dataset) -> Result<DataFiles, DataError> {
+    let cache = dataset.cache_dir();
+    for dir in [dataset.default_dir(), cache.clone()] {
+        match find_files(&dir, dataset) {
+            Ok(files) => return Ok(files),
+            Err(DataError::NoSuchFolder { .. }) => {}
+            Err(DataError::Missing { .. }) if !holds_any(&dir, dataset) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    fetch(dataset, &cache)
+}
+
+/// Whether `dir` holds any of the data set's four files, raw or gzipped.
+fn holds_any(dir: &std::path::Path, dataset: Dataset) -> bool {
+    dataset
+        .files()
+        .iter()
+        .any(|f| dir.join(f.name).is_file() || dir.join(format!("{}.gz", f.name)).is_file())
 }

