@@ -150,27 +150,29 @@ struct VarianceRow {
 pub fn load(path: &Path) -> Result<Vec<Variances>> {
     let rows: Vec<VarianceRow> = support::table::read(path, VARIANCES_HEADER)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    let mut all: Vec<(String, usize, Vec<(usize, f32)>)> = Vec::new();
+    let mut all: Vec<Variances> = Vec::new();
+    let mut units: Vec<Vec<(usize, f32)>> = Vec::new();
     for r in rows {
-        match all.last_mut() {
-            Some((name, _, units)) if *name == r.images => units.push((r.unit, r.variance)),
-            _ => all.push((r.images, r.image_count, vec![(r.unit, r.variance)])),
+        if all.last().is_none_or(|v| v.name != r.images) {
+            all.push(Variances {
+                name: r.images,
+                images: r.image_count,
+                variances: Array1::zeros(0),
+            });
+            units.push(Vec::new());
+        }
+        units
+            .last_mut()
+            .expect("pushed above")
+            .push((r.unit, r.variance));
+    }
+    for (v, units) in all.iter_mut().zip(units) {
+        v.variances = Array1::zeros(units.len());
+        for (unit, variance) in units {
+            v.variances[unit] = variance;
         }
     }
-    Ok(all
-        .into_iter()
-        .map(|(name, images, units)| {
-            let mut variances = Array1::zeros(units.len());
-            for (unit, v) in units {
-                variances[unit] = v;
-            }
-            Variances {
-                name,
-                images,
-                variances,
-            }
-        })
-        .collect())
+    Ok(all)
 }
 
 /// Writes `active_units.csv` (the counts) and `unit_variances.csv` (every unit's variance,
