@@ -70,13 +70,19 @@ pub fn prepare(data: &mut DataSet, binarize: Binarize) {
         }
         Binarize::Dynamic => {
             let mut rng = seeds::stream(TEST_SEED, 0, 0, *b"binarize");
-            data.test.images.map_inplace(|p| {
-                // A byte b is ink with probability b / 255: compare with a uniform draw.
-                let ink = rng.random::<f32>() < f32::from(*p) / 255.0;
-                *p = if ink { 255 } else { 0 };
-            });
+            draw_bytes(&mut data.test.images, &mut rng);
         }
     }
+}
+
+/// Replaces each byte `b` of `images` by 255 (ink) with probability `b / 255`, else by 0: one
+/// draw of the dynamic binarization, made once.
+pub fn draw_bytes(images: &mut ArrayRef2<u8>, rng: &mut impl Rng) {
+    images.map_inplace(|p| {
+        // A byte b is ink with probability b / 255: compare with a uniform draw.
+        let ink = rng.random::<f32>() < f32::from(*p) / 255.0;
+        *p = if ink { 255 } else { 0 };
+    });
 }
 
 /// Replaces each pixel `p` in [0, 1] of `x` by 1 with probability `p`, else 0.

@@ -13,7 +13,8 @@ use crate::schedule::Schedule;
 /// for a VAE trained on the ELBO (k = 1) and one on the IWAE bound (k = 5), side by side, with
 /// log p(x), the ELBO and the active units of each. `--schedule full` runs the paper's 3,280
 /// passes (hours), resumable with `--resume`; `--evaluate PATH` scores a saved model;
-/// `--gaps PATH` splits its inference gap into approximation and amortization.
+/// `--gaps PATH` splits its inference gap into approximation and amortization;
+/// `--active-units PATH` counts its active units at several thresholds on several image sets.
 #[derive(Debug, Clone, Parser)]
 #[command(version)]
 pub struct Options {
@@ -73,6 +74,11 @@ pub struct Options {
     #[arg(long, value_name = "PATH")]
     pub gaps: Option<PathBuf>,
 
+    /// Count the active units of this checkpoint's model at several thresholds, on the test
+    /// and the training images, and list each unit's variance.
+    #[arg(long, value_name = "PATH")]
+    pub active_units: Option<PathBuf>,
+
     /// Importance samples per image for log p(x) (the paper's 5,000). The quick run's default
     /// is 1,000.
     #[arg(long)]
@@ -120,11 +126,25 @@ impl Options {
                 bail!("{name} must be at least 1");
             }
         }
-        if self.evaluate.is_some() && self.gaps.is_some() {
-            bail!("--evaluate and --gaps are two different jobs: give one of them");
+        let jobs: Vec<&str> = [
+            ("--evaluate", self.evaluate.is_some()),
+            ("--gaps", self.gaps.is_some()),
+            ("--active-units", self.active_units.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect();
+        if jobs.len() > 1 {
+            bail!(
+                "{} are different jobs: give one of them",
+                jobs.join(" and ")
+            );
         }
-        if self.resume && (self.evaluate.is_some() || self.gaps.is_some()) {
-            bail!("--resume continues a training run; it does not go with --evaluate or --gaps");
+        if self.resume && !jobs.is_empty() {
+            bail!(
+                "--resume continues a training run; it does not go with {}",
+                jobs[0]
+            );
         }
         if self.resume && self.schedule != Schedule::Full {
             bail!("--resume continues a --schedule full run: add --schedule full");
@@ -179,6 +199,15 @@ mod tests {
             (&["--resume"], "--schedule full"),
             (&["--train-k", "5"], "--train-k"),
             (&["--evaluate", "a", "--gaps", "b"], "--gaps"),
+            (&["--gaps", "a", "--active-units", "b"], "--active-units"),
+            (
+                &["--evaluate", "a", "--active-units", "b"],
+                "--active-units",
+            ),
+            (
+                &["--schedule", "full", "--resume", "--active-units", "b"],
+                "--active-units",
+            ),
             (&["--schedule", "full", "--stop-after", "0"], "--stop-after"),
             (&["--stop-after", "3"], "--stop-after"),
         ] {

@@ -1,5 +1,5 @@
-//! The binary's four jobs: the quick comparison (the default), the full run, the evaluation of
-//! a saved model, and its gaps. Each writes its results into `--out` as well as printing them.
+//! The binary's five jobs: the quick comparison (the default), the full run, the evaluation of
+//! a saved model, its gaps, and its active units. Each writes its results into `--out` as well as printing them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,6 +11,7 @@ use mnist::{DataOptions, DataSet, Dataset};
 use ndarray::s;
 use support::atomic::write_atomic;
 
+use crate::active;
 use crate::evaluate::{self, Evaluation};
 use crate::gaps::{self, GapSettings};
 use crate::model::SHAPE;
@@ -46,6 +47,9 @@ pub fn run(options: &Options) -> Result<()> {
     }
     if let Some(path) = &options.gaps {
         return gaps_of_checkpoint(options, path);
+    }
+    if let Some(path) = &options.active_units {
+        return active_units_of_checkpoint(options, path);
     }
     match options.schedule {
         Schedule::Quick => {
@@ -274,3 +278,38 @@ fn gaps_of_checkpoint(options: &Options, path: &Path) -> Result<()> {
     Ok(())
 }
 // ANCHOR_END: gaps
+
+// ANCHOR: active
+/// `--active-units PATH`: the active units of a saved model at each of [`active::THRESHOLDS`]
+/// on each of [`active::image_sets`], and every unit's variance, sorted.
+fn active_units_of_checkpoint(options: &Options, path: &Path) -> Result<()> {
+    let (vae, checkpoint) = evaluate::load(path, SHAPE)?;
+    let raw = mnist::load(&DataOptions {
+        dataset: Dataset::Mnist,
+        data_dir: options.data_dir.clone(),
+    })?;
+    let all: Vec<_> = active::image_sets(&raw, options.binarize)
+        .iter()
+        .map(|set| active::measure(&vae, set.name, set.images.view()))
+        .collect();
+    println!(
+        "active units of the model after pass {} (a unit is active when the variance of its \
+         posterior mean over the images exceeds the threshold):\n",
+        checkpoint.epoch
+    );
+    println!("{}\n", active::markdown(&all, &active::THRESHOLDS));
+    for v in &all {
+        println!("{}: unit:variance, largest first", v.name);
+        for line in v.sorted_lines() {
+            println!("  {line}");
+        }
+    }
+    active::save(&all, &active::THRESHOLDS, &options.out)?;
+    println!(
+        "wrote {} and {}",
+        options.out.join(active::ACTIVE).display(),
+        options.out.join(active::VARIANCES).display()
+    );
+    Ok(())
+}
+// ANCHOR_END: active

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use ch07_likelihood::active;
 use ch07_likelihood::progress::{self, finished_stages, stages_markdown};
 use ch07_likelihood::report::{self, markdown};
 use ch07_likelihood::run::GAPS_HEADER;
@@ -408,4 +409,133 @@ fn the_committed_checkpoint_is_the_size_the_page_says() {
         .len();
     assert!((5_000_000..5_300_000).contains(&bytes), "{bytes}");
     assert!(book("ch07-likelihood.md").contains("Adam's moments, 5 MB"));
+}
+
+#[derive(Deserialize)]
+struct ActiveRow {
+    images: String,
+    image_count: usize,
+    threshold: f32,
+    active: usize,
+    latent: usize,
+}
+
+/// The counts of an `active_units.csv`, checked against the variances of the
+/// `unit_variances.csv` beside it: the file's counts are those variances, counted.
+fn active_counts(folder: &str) -> Vec<active::Variances> {
+    let rows: Vec<ActiveRow> = support::table::read(
+        &media(&format!("{folder}/{}", active::ACTIVE)),
+        active::ACTIVE_HEADER,
+    )
+    .unwrap();
+    let all = active::load(&media(&format!("{folder}/{}", active::VARIANCES))).unwrap();
+    assert_eq!(rows.len(), all.len() * active::THRESHOLDS.len(), "{folder}");
+    for (v, chunk) in all.iter().zip(rows.chunks(active::THRESHOLDS.len())) {
+        let thresholds: Vec<f32> = chunk.iter().map(|r| r.threshold).collect();
+        assert_eq!(thresholds, active::THRESHOLDS, "{folder}");
+        for (r, c) in chunk.iter().zip(v.counts(&active::THRESHOLDS)) {
+            assert_eq!(
+                (r.images.as_str(), r.image_count, r.active, r.latent),
+                (v.name.as_str(), v.images, c, 50),
+                "{folder}"
+            );
+        }
+    }
+    all
+}
+
+#[test]
+fn the_page_quotes_the_active_units_at_each_threshold() {
+    let page = flat(&book("ch07-likelihood.md"));
+    let says = |quoted: &str| assert!(page.contains(quoted), "the page should say {quoted:?}");
+    says(
+        "cargo run -p ch07-likelihood -- --active-units \
+         book/media/ch07-likelihood/full/checkpoint.bin --out book/media/ch07-likelihood/full",
+    );
+    let full = active_counts("full");
+    let names: Vec<&str> = full.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "test",
+            "test-first-1000",
+            "train",
+            "train-first-500",
+            "train-grey"
+        ]
+    );
+    for row in table_rows(&active::markdown(&full, &active::THRESHOLDS), "| images") {
+        says(&row);
+    }
+    // At the paper's threshold on the test images: the evaluation's count.
+    let evaluation = report::load(&media("full/evaluation.csv")).unwrap();
+    assert_eq!(
+        full[0].counts(&[0.01]),
+        vec![evaluation[0].evaluation.active_units]
+    );
+    assert_eq!(evaluation[0].evaluation.active_units, 22);
+    // The gap: the 22nd largest variance and the 23rd, on every set.
+    let nth = |v: &active::Variances, rank: usize| v.sorted()[rank - 1].1;
+    let low_active = full
+        .iter()
+        .map(|v| nth(v, 22))
+        .fold(f32::INFINITY, f32::min);
+    let high_inactive = full.iter().map(|v| nth(v, 23)).fold(0.0, f32::max);
+    let floor = |x: f32, places: i32| (x * 10f32.powi(places)).floor() / 10f32.powi(places);
+    let ceil = |x: f32, places: i32| (x * 10f32.powi(places)).ceil() / 10f32.powi(places);
+    assert_eq!(format!("{:.2}", floor(low_active, 2)), "0.25");
+    assert_eq!(format!("{:.5}", ceil(high_inactive, 5)), "0.00045");
+    says(
+        "on every one of the five sets, the 22nd largest variance is at least 0.25 and the 23rd \
+         at most 0.00045",
+    );
+    // Any threshold between the two, the paper's included, counts 22 on every set.
+    for v in &full {
+        assert_eq!(
+            v.counts(&[1e-3, 1e-2, 1e-1]),
+            vec![22, 22, 22],
+            "{}",
+            v.name
+        );
+        assert_eq!(v.counts(&[1e-4]), vec![50], "{}", v.name);
+    }
+    says("between 0.001 and 0.1 it is 22 on every set of images tried");
+    says("a threshold of 0.0001 counts all 50");
+    // The test set's variances as the binary prints them, and the ratio across the gap.
+    for line in full[0].sorted_lines() {
+        says(&flat(&line));
+    }
+    let test = &full[0];
+    let ratio = nth(test, 22) / nth(test, 23);
+    assert_eq!((ratio / 50.0).round() * 50.0, 750.0, "{ratio}");
+    says("The smallest of the 22 is about 750 times the largest of the other 28");
+    let smallest = nth(test, 50);
+    says(&format!(
+        "between {:.5} and {:.5} on the test images",
+        floor(smallest, 5),
+        ceil(nth(test, 23), 5)
+    ));
+    // The quick models, on the 10,000 test images.
+    let mut quick = Vec::new();
+    for model in ["vae-k1", "iwae-k5"] {
+        says(&format!(
+            "cargo run -p ch07-likelihood -- --active-units /tmp/au-quick/{model}/checkpoint.bin \
+             --out book/media/ch07-likelihood/quick/{model}"
+        ));
+        let all = active_counts(&format!("quick/{model}"));
+        let test = all.into_iter().find(|v| v.name == "test").unwrap();
+        assert_eq!(test.images, 10_000);
+        let counts = test.counts(&active::THRESHOLDS);
+        let cells: Vec<String> = counts.iter().map(usize::to_string).collect();
+        says(&format!("| {model} | {} |", cells.join(" | ")));
+        quick.push(counts);
+    }
+    says(&format!(
+        "{} of the VAE's units and {} of the IWAE model's lie between 0.001 and 0.1, so their \
+         counts at 0.01, {} and {},",
+        quick[0][1] - quick[0][3],
+        quick[1][1] - quick[1][3],
+        quick[0][2],
+        quick[1][2]
+    ));
 }
