@@ -6,11 +6,11 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use ch05_training::binarize;
 use mnist::{DataOptions, DataSet, Dataset};
 use ndarray::s;
 use support::atomic::write_atomic;
 
+use crate::binarize;
 use crate::evaluate::{self, Evaluation};
 use crate::gaps::{self, GapSettings};
 use crate::model::SHAPE;
