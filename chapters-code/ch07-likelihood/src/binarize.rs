@@ -91,7 +91,6 @@ pub fn draw(x: &mut ArrayRef2<f32>, rng: &mut impl Rng) {
 }
 // ANCHOR_END: prepare
 
-// ANCHOR: dynamic
 /// `objective` trained on dynamically binarized images: at every step the batch's pixels are
 /// drawn first, from the step's generator, then `objective` prepares the batch its own way
 /// (the IWAE bound's `k` copies of each image, which so share their pixels).
@@ -120,7 +119,6 @@ impl Objective for DynamicallyBinarized {
         self.objective.backward(vae, x, ws, beta, grad)
     }
 }
-// ANCHOR_END: dynamic
 
 #[cfg(test)]
 mod tests {

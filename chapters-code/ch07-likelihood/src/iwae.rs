@@ -158,7 +158,6 @@ impl Objective for Iwae {
         }
         n * k
     }
-    // ANCHOR_END: prepare
 
     /// The IWAE bound does not split into a reconstruction and a KL term: the whole of minus
     /// the bound is reported as `reconstruction`, and `kl` is 0.
@@ -179,3 +178,4 @@ impl Objective for Iwae {
         }
     }
 }
+// ANCHOR_END: prepare
