@@ -3,7 +3,6 @@
 use ch04_model::bernoulli::bce_with_logit;
 use ch04_model::shape::VaeShape;
 use ch05_training::batches::shuffled_order;
-use ch05_training::binarize::Binarize;
 use ch05_training::checkpoint::Settings;
 use ch05_training::options::TrainConfig;
 use ch05_training::seeds::{self, Purpose};
@@ -49,7 +48,6 @@ fn a_two_dimensional_models_checkpoint_holds_7_574_256_bytes_of_numbers() {
         lr: config.lr,
         beta: config.beta,
         kl_warmup: config.kl_warmup,
-        binarize: Binarize::None,
         seed: config.seed,
         threads: 2,
     };

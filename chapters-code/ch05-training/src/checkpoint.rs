@@ -15,7 +15,6 @@ use ch04_model::shape::VaeShape;
 use sha2::{Digest, Sha256};
 use support::atomic::write_atomic;
 
-use crate::binarize::Binarize;
 use mnist::Dataset;
 
 const MAGIC: &str = "vae-book checkpoint v2";
@@ -113,8 +112,6 @@ pub struct Settings {
     pub dataset: Dataset,
     /// Trained on the first N images only.
     pub limit: Option<usize>,
-    /// How the pixels were made binary, if at all (chapter 7).
-    pub binarize: Binarize,
     pub shape: VaeShape,
     pub batch_size: usize,
     /// May change on resume: lowering it is how to continue a run that diverged.
@@ -133,7 +130,6 @@ impl CheckpointSettings for Settings {
         vec![
             ("dataset", self.dataset.to_string()),
             ("limit", format!("{:?}", self.limit)),
-            ("binarize", self.binarize.to_string()),
             ("input", self.shape.input.to_string()),
             ("hidden", self.shape.hidden.to_string()),
             ("latent", self.shape.latent.to_string()),
@@ -151,11 +147,17 @@ impl CheckpointSettings for Settings {
         let batch_size = read.parsed("batch_size")?;
         // As the options do: a trainer shares each batch among at least one thread.
         ensure!(batch_size > 0, "{name}: bad batch_size setting \"0\"");
+        // For a while chapter 5 could binarize too, and its checkpoints said how; those of
+        // grey pixels (`none`) load, a model of binary pixels belongs to chapter 7.
+        let binarize = read.parsed_or("binarize", "none".to_string())?;
+        ensure!(
+            binarize == "none",
+            "{name}: made with binarize={binarize}; chapter 5 trains on grey pixels (binary \
+             ones are chapter 7's)"
+        );
         Ok(Settings {
             dataset: read.parsed("dataset")?,
             limit: read.limit()?,
-            // Checkpoints made before binarization existed hold grey pixels.
-            binarize: read.parsed_or("binarize", Binarize::None)?,
             shape: VaeShape::one_hidden_relu(
                 read.parsed("input")?,
                 read.parsed("hidden")?,
@@ -336,7 +338,6 @@ mod tests {
         Settings {
             dataset: Dataset::Mnist,
             limit: Some(100),
-            binarize: Binarize::None,
             shape: VaeShape::one_hidden_relu(3, 1, 20),
             batch_size: 128,
             lr: 1e-3,
@@ -378,6 +379,28 @@ mod tests {
         let path = dir.path().join("checkpoint.bin");
         c.save(&path).unwrap();
         assert_eq!(Checkpoint::<Settings>::load(&path).unwrap(), c);
+    }
+
+    #[test]
+    fn a_header_that_says_binarize_none_loads_and_a_binary_model_is_refused() {
+        // The settings line of a checkpoint chapter 5 wrote while it still took --binarize.
+        let pairs = |binarize: &str| -> Vec<(String, String)> {
+            let mut pairs: Vec<(String, String)> = settings()
+                .pairs()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+            pairs.insert(2, ("binarize".to_string(), binarize.to_string()));
+            pairs
+        };
+        assert_eq!(Settings::parse(&pairs("none"), &"c").unwrap(), settings());
+        let err = Settings::parse(&pairs("dynamic"), &"old.bin")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("old.bin") && err.contains("binarize=dynamic"),
+            "{err}"
+        );
     }
 
     #[test]

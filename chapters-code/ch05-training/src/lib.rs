@@ -1,8 +1,8 @@
 //! Chapter 5: training chapter 4's VAE on real MNIST.
 //!
-//! [`data`] finds, fetches, verifies and reads MNIST, and [`binarize`] can make its pixels
-//! binary; [`batches`] shuffles it into mini-batches, which [`ink`] indexes by their nonzero
-//! pixels; [`adam`] is the optimiser; [`trainer`] runs epochs and evaluations;
+//! The digits come from the `mnist` crate; [`batches`] shuffles them into mini-batches, which
+//! [`ink`] indexes by their nonzero pixels; [`adam`] is the optimiser; [`trainer`] runs epochs
+//! and evaluations, with a hook for what a later chapter does to a batch first;
 //! [`run`] is the whole command, writing what [`samples`], [`reconstructions`], [`grid`],
 //! [`animation`], [`metrics`], [`loss_plot`] and [`checkpoint`] make. [`seeds`] gives every
 //! random choice its own reproducible stream.
@@ -10,7 +10,6 @@
 pub mod adam;
 pub mod animation;
 pub mod batches;
-pub mod binarize;
 pub mod checkpoint;
 pub mod grid;
 pub mod ink;

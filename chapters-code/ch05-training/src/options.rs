@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 
-use crate::binarize::Binarize;
 use mnist::Dataset;
 
 /// Trains the VAE of chapter 4 on MNIST and writes, into --out, the animated GIF of its samples,
@@ -31,12 +30,6 @@ pub struct Options {
     /// Which data set: mnist, or fashion-mnist (read from Debian's dataset-fashion-mnist).
     #[arg(long, default_value_t = Dataset::Mnist)]
     pub dataset: Dataset,
-
-    /// Pixels as grey levels (none), thresholded at 1/2 (static), or drawn as ink with
-    /// probability equal to their grey level afresh at every use (dynamic; the test set is
-    /// then drawn once, with a fixed seed). Chapter 7 explains why it matters.
-    #[arg(long, default_value_t = Binarize::None)]
-    pub binarize: Binarize,
 
     /// Output folder.
     #[arg(long, default_value_os_t = support::paths::default_out("ch05-training"))]
@@ -192,7 +185,6 @@ mod tests {
         );
         assert_eq!((t.lr, t.beta, t.threads), (1e-3, 1.0, None));
         assert_eq!(o.dataset, Dataset::Mnist);
-        assert_eq!(o.binarize, Binarize::None);
         o.validate().unwrap();
     }
 
@@ -242,6 +234,7 @@ mod tests {
         assert!(bad(&["--epochs", "-1"]));
         assert!(bad(&["--lr", "fast"]));
         assert!(bad(&["--dataset", "cifar"]));
-        assert!(bad(&["--binarize", "yes"]));
+        // Binary pixels are chapter 7's (`cargo run -p ch07-likelihood -- --binarize`).
+        assert!(bad(&["--binarize", "dynamic"]));
     }
 }

@@ -9,7 +9,6 @@ use ch04_model::shape::VaeShape;
 use image::GrayImage;
 
 use crate::animation::save_gif;
-use crate::binarize::{self, Binarize};
 use crate::checkpoint::{Checkpoint, Settings};
 use crate::grid::save_png;
 use crate::loss_plot;
@@ -45,16 +44,14 @@ pub struct Outcome {
 pub fn run(options: &Options) -> Result<Outcome> {
     options.validate()?;
     options.prepare_out()?;
-    let mut data = mnist::load(&DataOptions {
+    let data = mnist::load(&DataOptions {
         dataset: options.dataset,
         data_dir: options.data_dir.clone(),
     })?
     .limited(options.limit);
-    binarize::prepare(&mut data, options.binarize);
     train(
         &options.train,
         &data,
-        options.binarize,
         Some(Outputs {
             dir: &options.out,
             resume: options.resume,
@@ -69,29 +66,21 @@ pub struct Outputs<'a> {
     pub resume: bool,
 }
 
-/// Trains a VAE on `data`, binarized as `binarize` says (by [`binarize::prepare`]), as `config`
-/// says: chapter 5's loop, as a library. With `outputs`, writes after every epoch the pictures,
-/// the metrics and a checkpoint (and may resume from one); without, only trains and evaluates,
-/// printing one line per epoch.
-pub fn train(
-    config: &TrainConfig,
-    data: &DataSet,
-    binarize: Binarize,
-    outputs: Option<Outputs>,
-) -> Result<Outcome> {
+/// Trains a VAE on `data` as `config` says: chapter 5's loop, as a library. With `outputs`,
+/// writes after every epoch the pictures, the metrics and a checkpoint (and may resume from
+/// one); without, only trains and evaluates, printing one line per epoch.
+pub fn train(config: &TrainConfig, data: &DataSet, outputs: Option<Outputs>) -> Result<Outcome> {
     config.validate()?;
     let (rows, cols) = (data.train.rows, data.train.cols);
     let shape = VaeShape::one_hidden_relu(rows * cols, config.hidden, config.latent_dim);
     let mut trainer = Trainer::new(shape, config.batch_size, config.lr, config.seed);
     trainer.beta = config.beta;
-    trainer.binarize = binarize;
     if let Some(threads) = config.threads {
         trainer.set_threads(threads);
     }
     let settings = Settings {
         dataset: data.dataset,
         limit: data.limit,
-        binarize,
         shape,
         batch_size: config.batch_size,
         lr: config.lr,

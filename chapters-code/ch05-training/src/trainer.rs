@@ -13,23 +13,32 @@ use rand::{Rng, SeedableRng};
 
 use crate::adam::Adam;
 use crate::batches::{gather, shuffled_order};
-use crate::binarize::{self, Binarize};
 use crate::checkpoint::{Checkpoint, CheckpointSettings};
 use crate::ink::InkedBatch;
 use crate::seeds::{self, Purpose};
 
 // ANCHOR: objective
 /// What a training step minimises, summed over a shard's images, with its gradient: chapter
-/// 4's negative ELBO ([`Elbo`]) unless a later chapter plugs in another bound. Each image
-/// enters the forward pass [`Objective::samples`] times in a row, each copy with its own noise.
+/// 4's negative ELBO ([`Elbo`]) unless a later chapter plugs in another bound. Before the
+/// forward pass, [`Objective::prepare`] may change the batch: draw its pixels, repeat its
+/// images (chapter 7 does both).
 pub trait Objective: Send + Sync {
-    /// Copies of each image in the forward pass.
-    fn samples(&self) -> usize {
+    /// The most rows [`Objective::prepare`] makes of one image: what a shard's buffers hold.
+    fn rows_per_image(&self) -> usize {
         1
     }
 
-    /// After [`Vae::forward`] on the batch `x` (each image repeated [`Objective::samples`]
-    /// times), writes the gradient of the summed loss into `grad` and returns the loss.
+    /// Turns the `n` images in the first rows of `batch` (pixels in [0, 1]) into the rows the
+    /// forward pass sees, and returns how many there are (at most `n` times
+    /// [`Objective::rows_per_image`]). Any draws come from `noise`, the step's generator,
+    /// which then draws the forward pass's noise. By default the `n` images as they are.
+    fn prepare(&self, batch: &mut Array2<f32>, n: usize, noise: &mut StdRng) -> usize {
+        let _ = (batch, noise);
+        n
+    }
+
+    /// After [`Vae::forward`] on the batch `x` (as [`Objective::prepare`] made it), writes the
+    /// gradient of the summed loss into `grad` and returns the loss.
     fn backward(
         &self,
         vae: &Vae<f32>,
@@ -68,16 +77,13 @@ pub struct Trainer {
     /// The weight of the KL term: 1 for the ELBO, other values for a beta-VAE.
     pub beta: f32,
     pub batch_size: usize,
-    /// Under [`Binarize::Dynamic`], every training image is drawn into binary pixels afresh
-    /// each time a batch uses it (the data themselves stay grey).
-    pub binarize: Binarize,
     objective: Box<dyn Objective>,
     shards: Vec<Shard>,
 }
 
 /// One thread's part of a batch: its images, activations and gradient.
 struct Shard {
-    /// The images as the model sees them (binarized and repeated as the run asks).
+    /// The images as the model sees them (as the objective prepared them, in training).
     batch: Array2<f32>,
     /// The same rows with where their ink is, which the first layer reads (see [`InkedBatch`]).
     inked: InkedBatch,
@@ -86,36 +92,25 @@ struct Shard {
 }
 
 impl Shard {
-    /// Copies the images at `part` into this shard's batch, each `copies` times in a row, and
-    /// runs the forward pass on them with noise from a generator seeded by `noise_seed` (which
-    /// first draws the pixels, when `dynamic` binarization is on, the same for every copy);
-    /// returns the number of rows of the batch.
+    /// Copies the images at `part` into this shard's batch, lets `objective` prepare them (in
+    /// training; an evaluation passes `None` and sees the images as they are), and runs the
+    /// forward pass with noise from a generator seeded by `noise_seed`, the one `prepare`
+    /// draws from first; returns the number of rows of the batch.
     fn forward(
         &mut self,
         vae: &Vae<f32>,
         images: ArrayView2<u8>,
         part: &[usize],
         noise_seed: u64,
-        dynamic: bool,
-        copies: usize,
+        objective: Option<&dyn Objective>,
     ) -> usize {
         let n = part.len();
         gather(images, part, rows_mut(&mut self.batch, n));
         let mut noise = StdRng::seed_from_u64(noise_seed);
-        if dynamic {
-            binarize::draw(&mut rows_mut(&mut self.batch, n), &mut noise);
-        }
-        // Image r goes to rows r*copies.. of the batch; from the last image down, so no row is
-        // overwritten before it is copied.
-        for r in (0..n).rev().filter(|_| copies > 1) {
-            let row = self.batch.row(r).to_owned();
-            for c in 0..copies {
-                self.batch.row_mut(r * copies + c).assign(&row);
-            }
-        }
-        self.inked.index(rows(&self.batch, n * copies));
+        let n = objective.map_or(n, |o| o.prepare(&mut self.batch, n, &mut noise));
+        self.inked.index(rows(&self.batch, n));
         vae.forward(&self.inked, Latent::Sample(&mut noise), &mut self.ws);
-        n * copies
+        n
     }
 
     fn new(shape: VaeShape, capacity: usize) -> Self {
@@ -184,7 +179,6 @@ impl Trainer {
             adam: Adam::new(&sizes, lr),
             beta: 1.0,
             batch_size,
-            binarize: Binarize::None,
             objective: Box::new(Elbo),
             shards: Vec::new(),
             vae,
@@ -198,7 +192,7 @@ impl Trainer {
     /// reproducible bit for bit with the same `threads`.
     pub fn set_threads(&mut self, threads: usize) {
         let threads = threads.clamp(1, self.batch_size);
-        let capacity = self.batch_size.div_ceil(threads) * self.objective.samples();
+        let capacity = self.batch_size.div_ceil(threads) * self.objective.rows_per_image();
         let shape = self.shape();
         self.shards = (0..threads).map(|_| Shard::new(shape, capacity)).collect();
     }
@@ -236,10 +230,8 @@ impl Trainer {
             // Each shard draws its noise from its own generator, seeded from the epoch's.
             let noise_seeds: Vec<u64> = self.shards.iter().map(|_| rng.random()).collect();
             let (vae, beta, objective) = (&self.vae, self.beta, &*self.objective);
-            let dynamic = self.binarize == Binarize::Dynamic;
-            let copies = objective.samples();
             let losses = on_shards(&mut self.shards, indices, |k, shard, part| {
-                shard.forward(vae, images, part, noise_seeds[k], dynamic, copies);
+                shard.forward(vae, images, part, noise_seeds[k], Some(objective));
                 objective.backward(vae, &shard.inked, &mut shard.ws, beta, &mut shard.grad)
             });
             let (reconstruction, kl) = losses.iter().fold((0.0, 0.0), |(r, k), l| {
@@ -286,7 +278,7 @@ impl Trainer {
             let noise_seeds: Vec<u64> = self.shards.iter().map(|_| rng.random()).collect();
             let vae = &self.vae;
             let losses = on_shards(&mut self.shards, indices, |k, shard, part| {
-                shard.forward(vae, images, part, noise_seeds[k], false, 1);
+                shard.forward(vae, images, part, noise_seeds[k], None);
                 vae.loss(&shard.inked, &mut shard.ws)
             });
             for loss in losses {

@@ -22,7 +22,6 @@ fn settings() -> impl Strategy<Value = Settings> {
         (
             prop::sample::select(vec!["mnist", "fashion-mnist"]),
             prop::option::of(any::<usize>()),
-            prop::sample::select(vec!["none", "static", "dynamic"]),
             (any::<usize>(), any::<usize>(), any::<usize>()),
         ),
         (any::<usize>(), any::<f32>(), any::<f32>(), any::<usize>()),
@@ -30,13 +29,12 @@ fn settings() -> impl Strategy<Value = Settings> {
     )
         .prop_map(
             |(
-                (dataset, limit, binarize, (input, hidden, latent)),
+                (dataset, limit, (input, hidden, latent)),
                 (batch_size, lr, beta, kl_warmup),
                 (seed, threads),
             )| Settings {
                 dataset: dataset.parse().unwrap(),
                 limit,
-                binarize: binarize.parse().unwrap(),
                 shape: VaeShape::one_hidden_relu(input, hidden, latent),
                 batch_size,
                 lr,
@@ -156,7 +154,6 @@ fn with_setting(key: &str, value: &str) -> Vec<u8> {
     let settings = Settings {
         dataset: "mnist".parse().unwrap(),
         limit: Some(10),
-        binarize: "none".parse().unwrap(),
         shape: SHAPE,
         batch_size: 4,
         lr: 1e-3,
@@ -302,7 +299,7 @@ proptest! {
     #[test]
     fn a_signed_setting_never_builds_a_model_the_tensors_do_not_fit(
         key in prop::sample::select(vec![
-            "epoch", "adam_t", "dataset", "limit", "binarize", "input", "hidden", "latent",
+            "epoch", "adam_t", "dataset", "limit", "input", "hidden", "latent",
             "batch_size", "lr", "beta", "kl_warmup", "seed", "threads",
         ]),
         value in prop_oneof![Just("0".to_string()), size(), "[a-zA-Z()0-9.=-]{0,12}"],

@@ -3,7 +3,6 @@
 use ch04_model::shape::VaeShape;
 use ch05_training::adam::Adam;
 use ch05_training::batches::shuffled_order;
-use ch05_training::binarize::Binarize;
 use ch05_training::checkpoint::Settings;
 use ch05_training::options::TrainConfig;
 use ch05_training::seeds::{self, Purpose};
@@ -41,7 +40,6 @@ fn a_checkpoint_of_the_default_model_holds_7_833_888_bytes_of_numbers() {
     let settings = Settings {
         dataset: Dataset::Mnist,
         limit: None,
-        binarize: Binarize::None,
         shape: VaeShape::MNIST,
         batch_size: config.batch_size,
         lr: config.lr,

@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use ch05_training::binarize::Binarize;
 use ch05_training::options::TrainConfig;
 use ch05_training::run::{Outputs, train as train_vae};
 use ch05_training::trainer::Trainer;
@@ -53,7 +52,7 @@ pub fn train(common: &Common, data: &DataSet, spec: Spec) -> Result<Trainer> {
             .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     }
     let outputs = dir.as_deref().map(|dir| Outputs { dir, resume: false });
-    let outcome = train_vae(&config, data, Binarize::None, outputs)
+    let outcome = train_vae(&config, data, outputs)
         .with_context(|| format!("training the model {}", spec.name))?;
     Ok(outcome.trainer)
 }

@@ -172,7 +172,6 @@ fn the_run_time_adds_up() {
 /// ...": one epoch of chapter 5's run on one thread, against the book's run on two.
 #[test]
 fn one_thread_is_another_random_run() {
-    use ch05_training::binarize::Binarize;
     use ch05_training::options::TrainConfig;
     use mnist::{DataOptions, Dataset};
     let data = mnist::load(&DataOptions {
@@ -185,7 +184,7 @@ fn one_thread_is_another_random_run() {
         threads: Some(1),
         ..TrainConfig::CHAPTER_5
     };
-    let one = ch05_training::run::train(&config, &data, Binarize::None, None)
+    let one = ch05_training::run::train(&config, &data, None)
         .unwrap()
         .metrics[0]
         .test_loss;

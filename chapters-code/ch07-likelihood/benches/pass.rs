@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use anyhow::Result;
-use ch05_training::binarize::{self, Binarize};
+use ch07_likelihood::binarize::{self, Binarize};
 use ch07_likelihood::model::SHAPE;
 use ch07_likelihood::progress::machine;
 use ch07_likelihood::schedule::Schedule;

@@ -8,9 +8,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::binarize::{self, Binarize, TEST_SEED};
 use anyhow::{Context, Result};
 use ch04_model::vae::Vae;
-use ch05_training::binarize::{self, Binarize, TEST_SEED};
 use ch06_experiments::beta::{count_above, unit_variances};
 use ch06_experiments::posterior::encode;
 use mnist::DataSet;

@@ -14,7 +14,8 @@ use ch04_model::workspace::{Workspace, rows, rows_mut};
 use ch05_training::ink::InkedBatch;
 use ch05_training::trainer::Objective;
 use ch06_experiments::estimator::{log_mean_exp, log_prior_minus_log_q};
-use ndarray::{Array1, ArrayRef2, Axis, Zip};
+use ndarray::{Array1, Array2, ArrayRef2, Axis, Zip};
+use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
 
 /// The IWAE bound with `k` samples per image; `k = 1` is the ELBO with its KL term sampled.
@@ -138,9 +139,24 @@ where
 }
 // ANCHOR_END: backward
 
+// ANCHOR: prepare
 impl Objective for Iwae {
-    fn samples(&self) -> usize {
+    fn rows_per_image(&self) -> usize {
         self.k
+    }
+
+    /// Each image `k` times in a row, so that each copy gets its own noise in the forward pass.
+    fn prepare(&self, batch: &mut Array2<f32>, n: usize, _noise: &mut StdRng) -> usize {
+        let k = self.k;
+        // Image r goes to rows r*k.. of the batch; from the last image down, so no row is
+        // overwritten before it is copied.
+        for r in (0..n).rev().filter(|_| k > 1) {
+            let row = batch.row(r).to_owned();
+            for c in 0..k {
+                batch.row_mut(r * k + c).assign(&row);
+            }
+        }
+        n * k
     }
 
     /// The IWAE bound does not split into a reconstruction and a KL term: the whole of minus
@@ -162,3 +178,4 @@ impl Objective for Iwae {
         }
     }
 }
+// ANCHOR_END: prepare

@@ -1,11 +1,12 @@
-//! Chapter 7: the literature's yardstick. Binarized MNIST, Burda et al.'s VAE ([`model`])
-//! trained on their [`schedule`] with chapter 5's trainer ([`train`]), on the ELBO or on the
-//! importance-weighted bound ([`iwae`]); scored by chapter 6's importance-sampled `log p(x)`
+//! Chapter 7: the literature's yardstick. MNIST's pixels made binary ([`binarize`]), Burda et
+//! al.'s VAE ([`model`]) trained on their [`schedule`] with chapter 5's trainer ([`train`]), on
+//! the ELBO or on the importance-weighted bound ([`iwae`]); scored by chapter 6's importance-sampled `log p(x)`
 //! ([`evaluate`]); and its inference gap split into approximation and amortization ([`gaps`]).
 //! [`active`] shows how the count of active units moves with its threshold and its images.
 //! [`progress`] records which passes ran when and where; [`report`] writes the tables.
 
 pub mod active;
+pub mod binarize;
 pub mod evaluate;
 pub mod gaps;
 pub mod iwae;

@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use ch05_training::binarize::Binarize;
 use clap::Parser;
 
+use crate::binarize::Binarize;
 use crate::schedule::Schedule;
 
 /// Trains Burda et al.'s VAE on binarized MNIST and measures it: by default the quick schedule,

@@ -6,12 +6,12 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use ch05_training::binarize;
 use mnist::{DataOptions, DataSet, Dataset};
 use ndarray::s;
 use support::atomic::write_atomic;
 
 use crate::active;
+use crate::binarize;
 use crate::evaluate::{self, Evaluation};
 use crate::gaps::{self, GapSettings};
 use crate::model::SHAPE;

@@ -10,12 +10,12 @@ use std::fmt;
 
 use anyhow::{Context, Result, ensure};
 use ch04_model::shape::VaeShape;
-use ch05_training::binarize::Binarize;
 use ch05_training::checkpoint::{Checkpoint, CheckpointSettings, SettingsReader, check_same};
 use ch05_training::progress::EpochBar;
-use ch05_training::trainer::Trainer;
+use ch05_training::trainer::{Elbo, Objective, Trainer};
 use mnist::DataSet;
 
+use crate::binarize::{Binarize, DynamicallyBinarized};
 use crate::iwae::Iwae;
 use crate::model;
 use crate::progress::{self, PROGRESS, Pass};
@@ -109,13 +109,26 @@ pub fn trainer(spec: &RunSpec, data: &DataSet) -> Trainer {
     let vae = model::new_vae(spec.shape, spec.seed, data.train.images.view());
     let mut trainer = Trainer::with_vae(vae, spec.batch_size, spec.schedule.stages()[0].lr);
     trainer.adam.eps = ADAM_EPS;
-    trainer.binarize = spec.binarize;
     trainer.set_threads(spec.threads);
-    if spec.k > 1 {
-        trainer.set_objective(Box::new(Iwae { k: spec.k }));
-    }
+    trainer.set_objective(objective(spec));
     trainer
 }
+
+// ANCHOR: objective
+/// What a run of `spec` trains on: chapter 4's negative ELBO for k = 1, the IWAE bound for
+/// more; under dynamic binarization, with each batch's pixels drawn afresh first.
+pub fn objective(spec: &RunSpec) -> Box<dyn Objective> {
+    let bound: Box<dyn Objective> = if spec.k > 1 {
+        Box::new(Iwae { k: spec.k })
+    } else {
+        Box::new(Elbo)
+    };
+    match spec.binarize {
+        Binarize::Dynamic => Box::new(DynamicallyBinarized { objective: bound }),
+        Binarize::None | Binarize::Static => bound,
+    }
+}
+// ANCHOR_END: objective
 
 // ANCHOR: train
 /// How a call to [`train`] runs: from scratch or from the checkpoint in the output folder,

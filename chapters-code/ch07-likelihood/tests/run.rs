@@ -6,7 +6,6 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use ch04_model::shape::VaeShape;
-use ch05_training::binarize::Binarize;
 use ch05_training::checkpoint::{Checkpoint, Settings};
 use ch07_likelihood::progress::{self, Pass};
 use ch07_likelihood::report;
@@ -216,7 +215,6 @@ fn bad_options_and_foreign_checkpoints_are_refused_by_name() {
         settings: Settings {
             dataset: Dataset::Mnist,
             limit: None,
-            binarize: Binarize::None,
             shape: VaeShape::MNIST,
             batch_size: 128,
             lr: 1e-3,

@@ -3,13 +3,19 @@
 //! of any probability, and cannot be compared with the literature's (chapter 7). Two ways to
 //! binarize: *static*, a pixel is ink when its grey level is above 1/2, fixed once; *dynamic*,
 //! a pixel is drawn as ink with probability equal to its grey level, afresh every time the
-//! image is used, from the run's seeded streams.
+//! image is used, from the run's seeded streams: before each training step's forward pass,
+//! through the hook chapter 5's trainer offers ([`Objective::prepare`]).
 
 use std::fmt;
 use std::str::FromStr;
 
-use ndarray::ArrayRef2;
+use ch04_model::vae::{Loss, Vae};
+use ch04_model::workspace::{Workspace, rows_mut};
+use ch05_training::ink::InkedBatch;
+use ch05_training::trainer::Objective;
+use ndarray::{Array2, ArrayRef2};
 use rand::Rng;
+use rand::rngs::StdRng;
 
 use mnist::DataSet;
 use support::seeds;
@@ -17,7 +23,7 @@ use support::seeds;
 /// How the pixels reach the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Binarize {
-    /// Grey levels scaled to [0, 1], as PyTorch's VAE example trains (chapter 5's default).
+    /// Grey levels scaled to [0, 1], as PyTorch's VAE example and chapter 5 train.
     #[default]
     None,
     /// Ink where the grey level is above 1/2, the same bits at every pass.
@@ -90,6 +96,35 @@ pub fn draw(x: &mut ArrayRef2<f32>, rng: &mut impl Rng) {
     x.map_inplace(|p| *p = if rng.random::<f32>() < *p { 1.0 } else { 0.0 });
 }
 // ANCHOR_END: prepare
+
+/// `objective` trained on dynamically binarized images: at every step the batch's pixels are
+/// drawn first, from the step's generator, then `objective` prepares the batch its own way
+/// (the IWAE bound's `k` copies of each image, which so share their pixels).
+pub struct DynamicallyBinarized {
+    pub objective: Box<dyn Objective>,
+}
+
+impl Objective for DynamicallyBinarized {
+    fn rows_per_image(&self) -> usize {
+        self.objective.rows_per_image()
+    }
+
+    fn prepare(&self, batch: &mut Array2<f32>, n: usize, noise: &mut StdRng) -> usize {
+        draw(&mut rows_mut(batch, n), noise);
+        self.objective.prepare(batch, n, noise)
+    }
+
+    fn backward(
+        &self,
+        vae: &Vae<f32>,
+        x: &InkedBatch,
+        ws: &mut Workspace<f32>,
+        beta: f32,
+        grad: &mut Vae<f32>,
+    ) -> Loss<f32> {
+        self.objective.backward(vae, x, ws, beta, grad)
+    }
+}
 
 #[cfg(test)]
 mod tests {
