@@ -30,3 +30,4 @@ pub mod report;
 pub mod scatter;
 pub mod seeds;
 pub mod timings;
+pub mod true_posterior;
