@@ -255,11 +255,188 @@
         }
         ctx.setLineDash([]);
       }
+      if (gap.result) {
+        // The window of the true posterior's fine grid (below the drawing pad).
+        const g = gap.result.window;
+        const [x0, y0] = toPx([g.min[0], g.min[1] + g.cells * g.step]);
+        const side = g.cells * g.step / (2 * R) * W;
+        ctx.strokeStyle = '#08519c';
+        ctx.lineWidth = 1;
+        ctx.strokeRect(x0, y0, Math.max(side, 2), Math.max(side, 2));
+      }
       const [x, y] = toPx(state.z);
       ctx.strokeStyle = '#000';
       ctx.lineWidth = 2;
       ctx.beginPath(); ctx.arc(x, y, 7, 0, 2 * Math.PI); ctx.stroke();
       ctx.beginPath(); ctx.moveTo(x - 11, y); ctx.lineTo(x + 11, y); ctx.moveTo(x, y - 11); ctx.lineTo(x, y + 11); ctx.stroke();
+    }
+
+    // ---- The gap you can see: the true posterior of the 2-d model on a grid ----
+    // The same computation as chapter 6's true_posterior.rs, whose numbers the browser test
+    // compares with these: log p(x | z) is minus the loss's cross-entropy (in f64, from the
+    // decoder's f32 logits), log p(x) the midpoint rule on a fine grid over the window that a
+    // coarse grid over the plane finds, and E_q[log p(x | z)] the midpoint rule on q's own grid.
+    const GRID = { coarse: 32, fine: 64, qCells: 24, qHalfWidth: 5, threshold: 25 };
+    const LOG_2PI = Math.log(2 * Math.PI);
+    const gap = { generation: 0, result: null, timer: 0 };
+    const gapCanvas = $('vx-gap');
+    const gapOut = $('vx-gap-out');
+
+    // -sum_d bce(o_d, x_d) = -sum_d [max(o, 0) - x o + log(1 + exp(-|o|))], chapter 4's loss.
+    function logLikelihood(x, z) {
+      const logits = dense(m2.decOutput, dense(m2.decHidden, Float32Array.from(z), true), false);
+      let s = 0;
+      for (let d = 0; d < logits.length; d++) {
+        const o = logits[d];
+        s -= Math.max(o, 0) - x[d] * o + Math.log1p(Math.exp(-Math.abs(o)));
+      }
+      return s;
+    }
+    const logPrior = (z) => -LOG_2PI - 0.5 * (z[0] * z[0] + z[1] * z[1]);
+    function logSumExp(v) {
+      let m = -Infinity;
+      for (const x of v) m = Math.max(m, x);
+      let s = 0;
+      for (const x of v) s += Math.exp(x - m);
+      return m + Math.log(s);
+    }
+    const squareGrid = (centre, half, cells) => ({ min: [centre[0] - half, centre[1] - half], step: 2 * half / cells, cells });
+    function gridPoints(g) {
+      const points = [];
+      for (let j = 0; j < g.cells; j++) {
+        for (let i = 0; i < g.cells; i++) points.push([g.min[0] + (i + 0.5) * g.step, g.min[1] + (j + 0.5) * g.step]);
+      }
+      return points;
+    }
+    // The decoder at every point, yielding to the page every 30 ms; null once a newer digit
+    // has started its own computation.
+    async function scoreAll(x, points, generation) {
+      const out = new Float64Array(points.length);
+      let t = performance.now();
+      for (let k = 0; k < points.length; k++) {
+        out[k] = logLikelihood(x, points[k]);
+        if (performance.now() - t > 30) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          if (generation !== gap.generation) return null;
+          t = performance.now();
+        }
+      }
+      return out;
+    }
+
+    async function computeGap(x, q, source) {
+      const generation = ++gap.generation;
+      const t0 = performance.now();
+      gapOut.dataset.state = 'computing';
+      gapOut.dataset.source = source;
+      gapOut.textContent = 'Computing the true posterior on the grid\u2026';
+      const [mu, sigma] = [Array.from(q.mu), Array.from(q.sigma)];
+      // 1. Where the posterior lives: the coarse cells within `threshold` nats of the best.
+      const coarse = squareGrid([0, 0], R, GRID.coarse);
+      const cp = gridPoints(coarse);
+      const cl = await scoreAll(x, cp, generation);
+      if (!cl) return;
+      let best = -Infinity;
+      const cj = cp.map((z, k) => cl[k] + logPrior(z));
+      for (const v of cj) best = Math.max(best, v);
+      const pad = 1.5 * coarse.step;
+      const lo = [mu[0] - 3 * sigma[0], mu[1] - 3 * sigma[1]];
+      const hi = [mu[0] + 3 * sigma[0], mu[1] + 3 * sigma[1]];
+      cp.forEach((z, k) => {
+        if (cj[k] >= best - GRID.threshold) {
+          for (let d = 0; d < 2; d++) {
+            lo[d] = Math.min(lo[d], z[d] - pad);
+            hi[d] = Math.max(hi[d], z[d] + pad);
+          }
+        }
+      });
+      // 2. The fine grid over that window: log p(x) by the midpoint rule.
+      const half = 0.5 * Math.max(hi[0] - lo[0], hi[1] - lo[1]);
+      const win = squareGrid([0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1])], half, GRID.fine);
+      const fp = gridPoints(win);
+      const fl = await scoreAll(x, fp, generation);
+      if (!fl) return;
+      const logJoint = fp.map((z, k) => fl[k] + logPrior(z));
+      const logPx = logSumExp(logJoint) + Math.log(win.step * win.step);
+      // 3. E_q[log p(x | z)] on q's grid mu + sigma u, u on [-5, 5]^2, weights q normalised.
+      const [n, w] = [GRID.qCells, GRID.qHalfWidth];
+      const u = (k) => -w + (k + 0.5) * (2 * w / n);
+      const qp = [], qw = [];
+      for (let j = 0; j < n; j++) {
+        for (let i = 0; i < n; i++) {
+          qp.push([mu[0] + sigma[0] * u(i), mu[1] + sigma[1] * u(j)]);
+          qw.push(-0.5 * (u(i) * u(i) + u(j) * u(j)));
+        }
+      }
+      const ql = await scoreAll(x, qp, generation);
+      if (!ql) return;
+      const norm = logSumExp(qw);
+      let expected = 0;
+      for (let k = 0; k < ql.length; k++) expected += Math.exp(qw[k] - norm) * ql[k];
+      let klPrior = 0;
+      for (let d = 0; d < 2; d++) klPrior += 0.5 * (mu[d] * mu[d] + sigma[d] * sigma[d] - 1 - 2 * Math.log(sigma[d]));
+      const elbo = expected - klPrior;
+      const ms = performance.now() - t0;
+      gap.result = { window: win, logJoint, mu, sigma, logPx, elbo, gap: logPx - elbo };
+      showGap(ms);
+      drawPlane();
+    }
+
+    // The heat map of p(z | x) on the window, white to dark blue, with q's ellipses (red).
+    function showGap(ms) {
+      const r = gap.result;
+      const g = r.window;
+      const ctx = gapCanvas.getContext('2d');
+      const S = gapCanvas.width;
+      const cell = S / g.cells;
+      let top = -Infinity;
+      for (const v of r.logJoint) top = Math.max(top, v);
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, 0, S, S);
+      for (let j = 0; j < g.cells; j++) {
+        for (let i = 0; i < g.cells; i++) {
+          const p = Math.exp(r.logJoint[j * g.cells + i] - top);
+          ctx.fillStyle = `rgb(${Math.round(255 - 247 * p)}, ${Math.round(255 - 174 * p)}, ${Math.round(255 - 99 * p)})`;
+          ctx.fillRect(Math.floor(i * cell), Math.floor((g.cells - 1 - j) * cell), Math.ceil(cell), Math.ceil(cell));
+        }
+      }
+      const toWin = (z) => [(z[0] - g.min[0]) / (g.cells * g.step) * S, S - (z[1] - g.min[1]) / (g.cells * g.step) * S];
+      const [x, y] = toWin(r.mu);
+      const [sx, sy] = r.sigma.map((s) => s / (g.cells * g.step) * S);
+      ctx.strokeStyle = '#c00';
+      ctx.lineWidth = 2;
+      for (const k of [1, 2]) {
+        ctx.setLineDash(k === 2 ? [4, 3] : []);
+        ctx.beginPath();
+        ctx.ellipse(x, y, Math.max(k * sx, 1), Math.max(k * sy, 1), 0, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+      ctx.setLineDash([]);
+      const max = [g.min[0] + g.cells * g.step, g.min[1] + g.cells * g.step];
+      const range = (d) => `[${fmt(g.min[d], 2)}, ${fmt(max[d], 2)}]`;
+      ctx.fillStyle = '#333';
+      ctx.font = '11px sans-serif';
+      ctx.fillText(`z\u2081 \u2208 ${range(0)}, z\u2082 \u2208 ${range(1)}`, 4, S - 5);
+      gapOut.textContent = `ELBO = ${fmt(r.elbo, 2)} nats; log p(x) \u2248 ${fmt(r.logPx, 2)} nats; ` +
+        `their difference, KL(q \u2016 p(z | x)) = ${fmt(r.gap, 2)} nats. ` +
+        `Grid: ${g.cells} \u00d7 ${g.cells} cells of side ${g.step.toPrecision(3)} over z\u2081 \u2208 ${range(0)}, z\u2082 \u2208 ${range(1)}, ` +
+        `the window where a ${GRID.coarse} \u00d7 ${GRID.coarse} grid over the plane finds p(x, z) within ${GRID.threshold} nats of its largest value; ` +
+        `E_q by a ${GRID.qCells} \u00d7 ${GRID.qCells} grid over \u03bc \u00b1 ${GRID.qHalfWidth}\u03c3 (${Math.round(ms)} ms).`;
+      Object.assign(gapOut.dataset, {
+        state: 'done', elbo: String(r.elbo), logpx: String(r.logPx), gap: String(r.gap), ms: String(ms),
+        window: JSON.stringify([g.min[0], g.min[1], g.step, g.cells]), settings: JSON.stringify(GRID),
+      });
+      gapCanvas.setAttribute('aria-label', `The true posterior p(z | x) of the 2-d model as a heat map over z1 from ${fmt(g.min[0], 2)} to ${fmt(max[0], 2)} and z2 from ${fmt(g.min[1], 2)} to ${fmt(max[1], 2)}, with the encoder's Gaussian q(z | x) as red ellipses at one and two standard deviations around ${pair(r.mu, 2)}; the gap between the ELBO and log p(x) is ${fmt(r.gap, 2)} nats.`);
+    }
+
+    function clearGap() {
+      ++gap.generation;
+      clearTimeout(gap.timer);
+      gap.result = null;
+      gapCanvas.getContext('2d').clearRect(0, 0, gapCanvas.width, gapCanvas.height);
+      gapOut.textContent = 'Draw a digit, or start from a test digit, to see its true posterior.';
+      for (const k of ['state', 'source', 'elbo', 'logpx', 'gap', 'ms', 'window', 'settings']) delete gapOut.dataset[k];
+      gapCanvas.setAttribute('aria-label', 'No true posterior yet: the pad is empty.');
     }
 
     // ---- 1. The plane: a point z decoded live ----
@@ -336,6 +513,7 @@
         delete posteriorOut.dataset.sigma;
         pad.setAttribute('aria-label', 'An empty drawing pad of 28 by 28 pixels.');
         recon.setAttribute('aria-label', 'No reconstruction yet: the pad is empty.');
+        clearGap();
       } else {
         const q = timed(() => m2.encode(ink));
         state.drawn = q;
@@ -346,6 +524,12 @@
         posteriorOut.dataset.sigma = JSON.stringify(Array.from(q.sigma));
         pad.setAttribute('aria-label', `Your drawing, 28 by 28 pixels, ${ink.filter((v) => v > 0).length} of them inked.`);
         recon.setAttribute('aria-label', `The decoder's reconstruction from the posterior mean ${pair(q.mu, 2)}, near the test codes of ${looks}s.`);
+        // The grid takes longer than a stroke: once the drawing rests for a moment.
+        ++gap.generation;
+        clearTimeout(gap.timer);
+        const [x, source] = [Float32Array.from(ink), startFrom.value];
+        gapOut.dataset.state = 'waiting';
+        gap.timer = setTimeout(() => computeGap(x, q, source), 250);
       }
       setZ(state.z); // redraws the plane with the ellipse
       if (ends.a === 'drawing' || ends.b === 'drawing') interpolate();

@@ -10,6 +10,8 @@ use fantoccini::Locator;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::key::Key;
 
+use ch06_experiments::true_posterior::SETTINGS;
+
 use crate::chrome::Browser;
 use crate::vectors::{Vectors, grey_difference, relative_difference};
 
@@ -18,6 +20,11 @@ pub const MAX_GREY_DIFFERENCE: f32 = 2.0;
 pub const MAX_RELATIVE_DIFFERENCE: f32 = 1e-4;
 /// A decode well under a frame at 60 Hz.
 pub const MAX_DECODE_MS: f64 = 16.0;
+/// The true posterior's three numbers (ELBO, log p(x), their difference) against
+/// true_posterior.rs, in nats: the page's f32 decoder sums in another order than Rust's.
+pub const MAX_GAP_NATS: f64 = 1e-3;
+/// The grid's whole computation, well under the time a reader waits for a drawing.
+pub const MAX_GAP_MS: f64 = 10_000.0;
 
 /// What the checks measured, for the test's output.
 #[derive(Debug, Default)]
@@ -25,6 +32,8 @@ pub struct Measured {
     pub grey: f32,
     pub relative: f32,
     pub decode_ms: f64,
+    pub gap_nats: f64,
+    pub gap_ms: f64,
 }
 
 /// Waits until the explorer has verified its weights and started; an error tells why not.
@@ -49,6 +58,7 @@ pub async fn ready(b: &Browser) -> Result<()> {
 pub async fn check(
     b: &Browser,
     vectors: &Vectors,
+    weights: &Path,
     shots: &Path,
     tag: &str,
     measured: &mut Measured,
@@ -108,6 +118,20 @@ pub async fn check(
             ));
         }
     }
+    // The true posterior of the first of those digits, against the Rust computation.
+    if let Some(e) = vectors.encode.iter().find(|e| e.model == "latent2") {
+        start.select_by_value(&e.digit.to_string()).await?;
+        match check_gap(b, weights, e.digit, measured).await {
+            Ok(found) => {
+                problems.extend(found.into_iter().map(|p| format!("explorer ({tag}): {p}")))
+            }
+            Err(err) => problems.push(format!("explorer ({tag}): the true posterior: {err:#}")),
+        }
+        b.js("document.getElementById('vx-gap').scrollIntoView({ block: 'center' })")
+            .await?;
+        b.screenshot(&shots.join(format!("explorer-{tag}-gap.png")))
+            .await?;
+    }
     let before = posterior(b).await?;
     stroke(b, "vx-draw").await?;
     let moved = b
@@ -121,6 +145,18 @@ pub async fn check(
         )
         .await;
     if let Err(e) = moved {
+        problems.push(format!("explorer ({tag}): {e}"));
+    }
+    // The drawing's true posterior follows once the drawing rests.
+    let computed = b
+        .wait_until(
+            "const o = document.getElementById('vx-gap-out');
+             return o.dataset.state === 'done' && o.dataset.source === '';",
+            Duration::from_secs(60),
+            "the drawing's true posterior is computed",
+        )
+        .await;
+    if let Err(e) = computed {
         problems.push(format!("explorer ({tag}): {e}"));
     }
     b.js("document.getElementById('vx-draw').scrollIntoView({ block: 'center' })")
@@ -167,6 +203,15 @@ pub async fn check(
         canvas_grey(b, "vx-slerp").await?,
     );
     slide_to(b, 0.7).await?;
+    // The page may still be computing a true posterior in 30 ms slices: the click's input event
+    // can come a slice later.
+    let _ = b
+        .wait_until(
+            "return document.getElementById('vx-t-out').textContent !== 't = 0.00'",
+            Duration::from_secs(5),
+            "the slider leaves t = 0",
+        )
+        .await;
     let t = b
         .js("return document.getElementById('vx-t-out').textContent")
         .await?;
@@ -251,6 +296,105 @@ pub async fn check_narrow(b: &Browser, vectors: &Vectors, shots: &Path) -> Resul
         .await?;
     b.screenshot(&shots.join("explorer-narrow-interpolate.png"))
         .await?;
+    Ok(problems)
+}
+
+/// The page's ELBO, log p(x) and gap for the offered digit `digit` against
+/// `ch06_experiments::true_posterior` on the same rounded weights and plane; and the page's
+/// grid settings and prose against the Rust settings.
+async fn check_gap(
+    b: &Browser,
+    weights: &Path,
+    digit: usize,
+    measured: &mut Measured,
+) -> Result<Vec<String>> {
+    let v = b
+        .wait_until(
+            &format!(
+                "const o = document.getElementById('vx-gap-out');
+                 return o.dataset.state === 'done' && o.dataset.source === '{digit}' &&
+                   [o.dataset.elbo, o.dataset.logpx, o.dataset.gap, o.dataset.window, o.dataset.settings, o.dataset.ms,
+                    document.getElementById('vx-plane').dataset.zmax];"
+            ),
+            Duration::from_secs(60),
+            "the true posterior of the test digit is computed",
+        )
+        .await?;
+    let v: Vec<String> = serde_json::from_value(v)?;
+    let number = |k: usize| -> Result<f64> {
+        v[k].parse()
+            .with_context(|| format!("not a number: {:?}", v[k]))
+    };
+    let (elbo, log_px, gap, ms, plane) =
+        (number(0)?, number(1)?, number(2)?, number(5)?, number(6)?);
+    let window: Vec<f64> = serde_json::from_str(&v[3])?;
+    let settings: serde_json::Value = serde_json::from_str(&v[4])?;
+
+    let reference = crate::vectors::true_posterior(weights, digit, plane)?;
+    let mut problems = Vec::new();
+    let s = &SETTINGS;
+    for (name, rust) in [
+        ("coarse", s.coarse as f64),
+        ("fine", s.fine as f64),
+        ("qCells", s.q_cells as f64),
+        ("qHalfWidth", s.q_half_width),
+        ("threshold", s.threshold),
+    ] {
+        if settings[name].as_f64() != Some(rust) {
+            problems.push(format!(
+                "the page's grid setting {name} is {}, true_posterior.rs's {rust}",
+                settings[name]
+            ));
+        }
+    }
+    let g = reference.window;
+    let same_window = window.len() == 4
+        && (window[0] - g.min[0]).abs() < 1e-9
+        && (window[1] - g.min[1]).abs() < 1e-9
+        && (window[2] - g.step).abs() < 1e-12
+        && window[3] == g.cells as f64;
+    if !same_window {
+        problems.push(format!("the page's window {window:?} is not Rust's {g:?}"));
+    }
+    let mut worst = 0.0f64;
+    for (name, page, rust) in [
+        ("ELBO", elbo, reference.elbo),
+        ("log p(x)", log_px, reference.log_px),
+        ("their difference", gap, reference.gap),
+    ] {
+        let diff = (page - rust).abs();
+        worst = worst.max(diff);
+        if diff.is_nan() || diff > MAX_GAP_NATS {
+            problems.push(format!(
+                "test digit {digit}: the page's {name} {page} differs from Rust's {rust} by {diff:.1e} nats (at most {MAX_GAP_NATS:.0e})"
+            ));
+        }
+    }
+    if reference.gap.is_nan() || reference.gap <= 0.0 {
+        problems.push(format!(
+            "test digit {digit}: Rust's gap {} is not positive",
+            reference.gap
+        ));
+    }
+    measured.gap_nats = measured.gap_nats.max(worst);
+    measured.gap_ms = measured.gap_ms.max(ms);
+    if ms >= MAX_GAP_MS {
+        problems.push(format!(
+            "the true posterior took {ms:.0} ms, not under {MAX_GAP_MS} ms"
+        ));
+    }
+    // The prose states the settings: the same numbers.
+    let page = std::fs::read_to_string(crate::site::root().join("book").join("explorer.md"))?;
+    for words in [
+        format!("within {} nats", s.threshold),
+        format!("$\\mu \\pm {}\\sigma$", s.q_half_width),
+    ] {
+        if !page.contains(&words) {
+            problems.push(format!(
+                "book/explorer.md does not say {words:?}, as true_posterior.rs's settings have it"
+            ));
+        }
+    }
     Ok(problems)
 }
 

@@ -110,7 +110,17 @@ async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> R
         pages::open(b, &url).await?;
         problems.extend(pages::check(b, page, &server.origin, shots).await?);
         if page == EXPLORER {
-            problems.extend(explorer::check(b, &vectors, shots, "served", &mut measured).await?);
+            problems.extend(
+                explorer::check(
+                    b,
+                    &vectors,
+                    &site.join(WEIGHTS),
+                    shots,
+                    "served",
+                    &mut measured,
+                )
+                .await?,
+            );
             problems.extend(console_errors(b, "explorer.html, after the interactions").await?);
         }
     }
@@ -140,7 +150,17 @@ async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> R
         .map_err(|()| anyhow::anyhow!("{} is not an absolute path", site.display()))?;
     pages::open(b, file_url.as_str()).await?;
     problems.extend(pages::check(b, "explorer-from-disk", "file://", shots).await?);
-    problems.extend(explorer::check(b, &vectors, shots, "from-disk", &mut measured).await?);
+    problems.extend(
+        explorer::check(
+            b,
+            &vectors,
+            &site.join(WEIGHTS),
+            shots,
+            "from-disk",
+            &mut measured,
+        )
+        .await?,
+    );
     problems.extend(console_errors(b, "explorer.html from disk, after the interactions").await?);
 
     // Damaged, then missing weights: the page must refuse them, with a message.
@@ -160,8 +180,8 @@ async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> R
     server.take_log();
 
     println!(
-        "explorer: largest difference from Rust's decoder {:.2} grey levels, relative difference from Rust's encoder {:.1e}, median decode {:.2} ms",
-        measured.grey, measured.relative, measured.decode_ms
+        "explorer: largest difference from Rust's decoder {:.2} grey levels, relative difference from Rust's encoder {:.1e}, median decode {:.2} ms; true posterior's numbers within {:.1e} nats of Rust's, computed in {:.0} ms at most",
+        measured.grey, measured.relative, measured.decode_ms, measured.gap_nats, measured.gap_ms
     );
     Ok(problems)
 }

@@ -4,6 +4,12 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, ensure};
+use ch04_model::shape::VaeShape;
+use ch04_model::vae::Vae;
+use ch06_experiments::bundle::{Bundle, read_script};
+use ch06_experiments::quantize::{Quantized, dequantize};
+use ch06_experiments::true_posterior::{SETTINGS, TruePosterior};
+use ndarray::{Array1, Array2};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -79,4 +85,63 @@ pub fn relative_difference(a: &[f32], b: &[f32]) -> f32 {
         .zip(b)
         .map(|(&x, &y)| (x - y).abs() / y.abs().max(f32::MIN_POSITIVE))
         .fold(0.0, f32::max)
+}
+
+/// The layers of a model in the bundle, in the order of `Vae::layers_mut`.
+const LAYERS: [&str; 5] = [
+    "encoder.hidden",
+    "encoder.mu",
+    "encoder.logvar",
+    "decoder.hidden",
+    "decoder.output",
+];
+
+/// The model `name` of the bundle, with the rounded weights the page computes with.
+pub fn model(bundle: &Bundle, name: &str) -> Result<Vae<f32>> {
+    let info = bundle
+        .manifest
+        .models
+        .get(name)
+        .with_context(|| format!("no model {name} in the bundle"))?;
+    let mut vae = Vae::zeros(VaeShape::one_hidden_relu(
+        info.input,
+        info.hidden,
+        info.latent,
+    ));
+    for (layer, dense) in LAYERS.iter().zip(vae.layers_mut()) {
+        let prefix = format!("{name}.{layer}");
+        let (q, shape) = bundle.tensor::<i8>(&format!("{prefix}.weight"))?;
+        let (scale, _) = bundle.tensor::<f32>(&format!("{prefix}.weight_scale"))?;
+        let (bias, _) = bundle.tensor::<f32>(&format!("{prefix}.bias"))?;
+        ensure!(
+            shape == [dense.inputs(), dense.outputs()],
+            "{prefix} has shape {shape:?}"
+        );
+        *dense = dequantize(&Quantized {
+            q: Array2::from_shape_vec((shape[0], shape[1]), q)?,
+            scale: Array1::from(scale),
+            bias: Array1::from(bias),
+        });
+    }
+    Ok(vae)
+}
+
+/// chapter 6's `true_posterior` of the offered digit `digit` under the 2-d model of
+/// `weights_js`, on the plane `[-plane, plane]^2`: what the page's grid must give.
+pub fn true_posterior(weights_js: &Path, digit: usize, plane: f64) -> Result<TruePosterior> {
+    let bundle = read_script(weights_js)?;
+    let vae = model(&bundle, "latent2")?;
+    let (images, shape) = bundle.tensor::<u8>("digits.image")?;
+    ensure!(digit < shape[0], "no offered digit {digit}");
+    let x = Array1::from_iter(
+        images[digit * shape[1]..(digit + 1) * shape[1]]
+            .iter()
+            .map(|&p| mnist::unit_pixel(p)),
+    );
+    Ok(ch06_experiments::true_posterior::true_posterior(
+        &vae,
+        x.view(),
+        plane,
+        &SETTINGS,
+    ))
 }

@@ -12,7 +12,8 @@
 //! own random streams.
 //!
 //! [`explorer`] exports both models for the book's in-browser explorer, rounded to 8 bits a
-//! weight by [`quantize`] and packed with a manifest and checksum by [`bundle`].
+//! weight by [`quantize`] and packed with a manifest and checksum by [`bundle`];
+//! [`true_posterior`] is the Rust reference of the explorer's true posterior on a grid.
 
 pub mod beta;
 pub mod bundle;
@@ -30,3 +31,4 @@ pub mod report;
 pub mod scatter;
 pub mod seeds;
 pub mod timings;
+pub mod true_posterior;
