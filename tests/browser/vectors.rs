@@ -4,12 +4,11 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, ensure};
-use ch04_model::shape::VaeShape;
 use ch04_model::vae::Vae;
 use ch06_experiments::bundle::{Bundle, read_script};
-use ch06_experiments::quantize::{Quantized, dequantize};
+use ch06_experiments::explorer;
 use ch06_experiments::true_posterior::{SETTINGS, TruePosterior};
-use ndarray::{Array1, Array2};
+use ndarray::Array1;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -87,43 +86,9 @@ pub fn relative_difference(a: &[f32], b: &[f32]) -> f32 {
         .fold(0.0, f32::max)
 }
 
-/// The layers of a model in the bundle, in the order of `Vae::layers_mut`.
-const LAYERS: [&str; 5] = [
-    "encoder.hidden",
-    "encoder.mu",
-    "encoder.logvar",
-    "decoder.hidden",
-    "decoder.output",
-];
-
 /// The model `name` of the bundle, with the rounded weights the page computes with.
 pub fn model(bundle: &Bundle, name: &str) -> Result<Vae<f32>> {
-    let info = bundle
-        .manifest
-        .models
-        .get(name)
-        .with_context(|| format!("no model {name} in the bundle"))?;
-    let mut vae = Vae::zeros(VaeShape::one_hidden_relu(
-        info.input,
-        info.hidden,
-        info.latent,
-    ));
-    for (layer, dense) in LAYERS.iter().zip(vae.layers_mut()) {
-        let prefix = format!("{name}.{layer}");
-        let (q, shape) = bundle.tensor::<i8>(&format!("{prefix}.weight"))?;
-        let (scale, _) = bundle.tensor::<f32>(&format!("{prefix}.weight_scale"))?;
-        let (bias, _) = bundle.tensor::<f32>(&format!("{prefix}.bias"))?;
-        ensure!(
-            shape == [dense.inputs(), dense.outputs()],
-            "{prefix} has shape {shape:?}"
-        );
-        *dense = dequantize(&Quantized {
-            q: Array2::from_shape_vec((shape[0], shape[1]), q)?,
-            scale: Array1::from(scale),
-            bias: Array1::from(bias),
-        });
-    }
-    Ok(vae)
+    explorer::rounded_model(bundle, name)
 }
 
 /// chapter 6's `true_posterior` of the offered digit `digit` under the 2-d model of

@@ -12,18 +12,19 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, ensure};
+use ch04_model::shape::VaeShape;
 use ch04_model::vae::Vae;
 use mnist::{DataOptions, Dataset, Split};
-use ndarray::{Array2, Axis, s};
+use ndarray::{Array1, Array2, Axis, s};
 use serde::Serialize;
 use support::atomic::write_atomic;
 use support::paths::workspace_root;
 
-use crate::bundle::{Builder, Manifest, ModelInfo};
+use crate::bundle::{Builder, Bundle, Manifest, ModelInfo};
 use crate::experiments::{self, Settings};
 use crate::models;
 use crate::posterior::{decode, encode};
-use crate::quantize::{dequantize, quantize};
+use crate::quantize::{Quantized, dequantize, quantize};
 
 /// The command the files name, which writes them again.
 pub const COMMAND: &str = "cargo run -p ch06-experiments -- --export-explorer";
@@ -50,6 +51,37 @@ const LAYERS: [&str; 5] = [
     "decoder.hidden",
     "decoder.output",
 ];
+
+/// The model `name` of a bundle as the page rebuilds it: the rounded weights, dequantized. The
+/// tests check the page's numbers against what this model computes in Rust.
+pub fn rounded_model(bundle: &Bundle, name: &str) -> Result<Vae<f32>> {
+    let info = bundle
+        .manifest
+        .models
+        .get(name)
+        .with_context(|| format!("no model {name} in the bundle"))?;
+    let mut vae = Vae::zeros(VaeShape::one_hidden_relu(
+        info.input,
+        info.hidden,
+        info.latent,
+    ));
+    for (layer, dense) in LAYERS.iter().zip(vae.layers_mut()) {
+        let prefix = format!("{name}.{layer}");
+        let (q, shape) = bundle.tensor::<i8>(&format!("{prefix}.weight"))?;
+        let (scale, _) = bundle.tensor::<f32>(&format!("{prefix}.weight_scale"))?;
+        let (bias, _) = bundle.tensor::<f32>(&format!("{prefix}.bias"))?;
+        ensure!(
+            shape == [dense.inputs(), dense.outputs()],
+            "{prefix} has shape {shape:?}"
+        );
+        *dense = dequantize(&Quantized {
+            q: Array2::from_shape_vec((shape[0], shape[1]), q)?,
+            scale: Array1::from(scale),
+            bias: Array1::from(bias),
+        });
+    }
+    Ok(vae)
+}
 
 /// The book's media folder for the explorer.
 pub fn default_dir() -> PathBuf {

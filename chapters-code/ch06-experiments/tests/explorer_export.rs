@@ -3,47 +3,17 @@
 //! decoder (chapter 4's) give exactly the test vectors, as the browser's must (within
 //! rounding).
 
-use ch04_model::shape::VaeShape;
 use ch04_model::vae::Vae;
 use ch06_experiments::bundle::{Bundle, read_script};
 use ch06_experiments::experiments::Settings;
 use ch06_experiments::explorer::{self, PLANE_POINTS};
 use ch06_experiments::posterior::{decode, encode};
-use ch06_experiments::quantize::{Quantized, dequantize};
-use ndarray::{Array1, Array2};
+use ndarray::Array2;
 use serde_json::Value;
-
-const LAYERS: [&str; 5] = [
-    "encoder.hidden",
-    "encoder.mu",
-    "encoder.logvar",
-    "decoder.hidden",
-    "decoder.output",
-];
 
 /// The model `name` as the browser rebuilds it from the file.
 fn model(bundle: &Bundle, name: &str) -> Vae<f32> {
-    let info = &bundle.manifest.models[name];
-    let mut vae = Vae::zeros(VaeShape::one_hidden_relu(
-        info.input,
-        info.hidden,
-        info.latent,
-    ));
-    for (layer, dense) in LAYERS.iter().zip(vae.layers_mut()) {
-        let prefix = format!("{name}.{layer}");
-        let (q, shape) = bundle.tensor::<i8>(&format!("{prefix}.weight")).unwrap();
-        let (scale, _) = bundle
-            .tensor::<f32>(&format!("{prefix}.weight_scale"))
-            .unwrap();
-        let (bias, _) = bundle.tensor::<f32>(&format!("{prefix}.bias")).unwrap();
-        assert_eq!(shape, [dense.inputs(), dense.outputs()], "{prefix}");
-        *dense = dequantize(&Quantized {
-            q: Array2::from_shape_vec((shape[0], shape[1]), q).unwrap(),
-            scale: Array1::from(scale),
-            bias: Array1::from(bias),
-        });
-    }
-    vae
+    explorer::rounded_model(bundle, name).unwrap()
 }
 
 fn floats(v: &Value) -> Vec<f32> {
