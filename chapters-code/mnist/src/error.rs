@@ -73,6 +73,8 @@ pub enum DataError {
     Missing {
         file: &'static str,
         searched: Vec<PathBuf>,
+        /// Whether some of the four files were there: a folder to mend, not to fetch into.
+        partial: bool,
     },
 
     #[error(

