@@ -2,10 +2,14 @@
 //! al.'s VAE ([`model`]) trained on their [`schedule`] with chapter 5's trainer ([`train`]), on
 //! the ELBO or on the importance-weighted bound ([`iwae`]); scored by chapter 6's importance-sampled `log p(x)`
 //! ([`evaluate`]); and its inference gap split into approximation and amortization ([`gaps`]).
-//! [`active`] shows how the count of active units moves with its threshold and its images.
+//! [`active`] shows how the count of active units moves with its threshold and its images;
+//! [`bias`] how far below log p(x) the importance-sampled estimate sits, with annealed
+//! importance sampling ([`ais`]) as the yardstick.
 //! [`progress`] records which passes ran when and where; [`report`] writes the tables.
 
 pub mod active;
+pub mod ais;
+pub mod bias;
 pub mod binarize;
 pub mod evaluate;
 pub mod gaps;

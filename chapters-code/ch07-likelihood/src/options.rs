@@ -14,7 +14,8 @@ use crate::schedule::Schedule;
 /// log p(x), the ELBO and the active units of each. `--schedule full` runs the paper's 3,280
 /// passes (hours), resumable with `--resume`; `--evaluate PATH` scores a saved model;
 /// `--gaps PATH` splits its inference gap into approximation and amortization;
-/// `--active-units PATH` counts its active units at several thresholds on several image sets.
+/// `--active-units PATH` counts its active units at several thresholds on several image sets;
+/// `--ais PATH` measures how far below log p(x) its importance-sampled estimate sits.
 #[derive(Debug, Clone, Parser)]
 #[command(version)]
 pub struct Options {
@@ -79,6 +80,20 @@ pub struct Options {
     #[arg(long, value_name = "PATH")]
     pub active_units: Option<PathBuf>,
 
+    /// Measure the importance-sampled log p(x) of this checkpoint's model against annealed
+    /// importance sampling, on --ais-images test digits and as many digits simulated from the
+    /// model (where reverse AIS bounds it from above).
+    #[arg(long, value_name = "PATH")]
+    pub ais: Option<PathBuf>,
+
+    /// Images of each kind (test, simulated) for --ais.
+    #[arg(long, default_value_t = 50)]
+    pub ais_images: usize,
+
+    /// Annealing steps of --ais's longest runs; it also runs a tenth as many.
+    #[arg(long, default_value_t = 2000)]
+    pub ais_steps: usize,
+
     /// Importance samples per image for log p(x) (the paper's 5,000). The quick run's default
     /// is 1,000.
     #[arg(long)]
@@ -110,6 +125,8 @@ impl Options {
             ("--checkpoint-every", self.checkpoint_every),
             ("--gap-images", self.gap_images),
             ("--gap-steps", self.gap_steps),
+            ("--ais-images", self.ais_images),
+            ("--ais-steps", self.ais_steps),
             ("--threads", self.threads),
         ] {
             if value == 0 {
@@ -130,6 +147,7 @@ impl Options {
             ("--evaluate", self.evaluate.is_some()),
             ("--gaps", self.gaps.is_some()),
             ("--active-units", self.active_units.is_some()),
+            ("--ais", self.ais.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -194,6 +212,8 @@ mod tests {
             (&["--k", "0"], "--k"),
             (&["--test-images", "0"], "--test-images"),
             (&["--gap-images", "0"], "--gap-images"),
+            (&["--ais-steps", "0"], "--ais-steps"),
+            (&["--ais", "a", "--gaps", "b"], "--ais"),
             (&["--limit", "0"], "--limit"),
             (&["--threads", "0"], "--threads"),
             (&["--resume"], "--schedule full"),

@@ -1,5 +1,5 @@
-//! The binary's five jobs: the quick comparison (the default), the full run, the evaluation of
-//! a saved model, its gaps, and its active units. Each writes its results into `--out` as well as printing them.
+//! The binary's six jobs: the quick comparison (the default), the full run, the evaluation of
+//! a saved model, its gaps, its active units, and the bias of its importance-sampled log p(x). Each writes its results into `--out` as well as printing them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,6 +11,8 @@ use ndarray::s;
 use support::atomic::write_atomic;
 
 use crate::active;
+use crate::ais::AisSettings;
+use crate::bias::{self, BiasSettings};
 use crate::binarize;
 use crate::evaluate::{self, Evaluation};
 use crate::gaps::{self, GapSettings};
@@ -25,6 +27,7 @@ use crate::train::{self, RunSpec, Session};
 pub const QUICK: &str = "quick.csv";
 pub const EVALUATION: &str = "evaluation.csv";
 pub const GAPS: &str = "gaps.csv";
+pub const BIAS: &str = "bias.csv";
 /// The columns of gaps.csv: one row per quantity, a mean with its standard error.
 pub const GAPS_HEADER: &str = "quantity,mean,standard_error,images,passes,k";
 
@@ -50,6 +53,9 @@ pub fn run(options: &Options) -> Result<()> {
     }
     if let Some(path) = &options.active_units {
         return active_units_of_checkpoint(options, path);
+    }
+    if let Some(path) = &options.ais {
+        return bias_of_checkpoint(options, path);
     }
     match options.schedule {
         Schedule::Quick => {
@@ -313,3 +319,43 @@ fn active_units_of_checkpoint(options: &Options, path: &Path) -> Result<()> {
     Ok(())
 }
 // ANCHOR_END: active
+
+// ANCHOR: bias
+/// `--ais PATH`: the K-curve of the importance-sampled log p(x) beside annealed importance
+/// sampling, on test digits and on digits simulated from the model.
+fn bias_of_checkpoint(options: &Options, path: &Path) -> Result<()> {
+    let (vae, checkpoint) = evaluate::load(path, SHAPE)?;
+    let data = load_test(options)?;
+    let steps = options.ais_steps;
+    let settings = BiasSettings {
+        images: options.ais_images,
+        ks: bias::KS.to_vec(),
+        steps: if steps >= 10 {
+            vec![steps / 10, steps]
+        } else {
+            vec![steps]
+        },
+        ais: AisSettings::default(),
+        seed: options.seed,
+    };
+    println!(
+        "model after pass {}: importance sampling with K up to {} and AIS with {:?} steps \
+         ({} chains, {} leapfrog steps each) on {} test and {} simulated images",
+        checkpoint.epoch,
+        bias::KS[bias::KS.len() - 1],
+        settings.steps,
+        settings.ais.chains,
+        settings.ais.leapfrog,
+        settings.images,
+        settings.images
+    );
+    let start = Instant::now();
+    let rows = bias::measure(&vae, data.test.images.view(), &settings);
+    println!("\n{}", bias::markdown(&rows));
+    println!("{:.0} seconds", start.elapsed().as_secs_f64());
+    let out = options.out.join(BIAS);
+    bias::save(&rows, &out)?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
+// ANCHOR_END: bias
