@@ -24,11 +24,13 @@ use crate::gaussians::{KlGradient, kl_gaussians, kl_gaussians_backward};
 use crate::masked::masked_bce_grad;
 use crate::parameters::{flat, flat_mut};
 
-/// The widths of the three networks: `pixels -> hidden (x depth) -> latent` for recognition
-/// and prior, `latent -> hidden (x depth) -> pixels` for generation.
+/// The widths of the three networks: `inputs -> hidden (x depth) -> latent` for recognition
+/// and prior, `latent -> hidden (x depth) -> pixels` for generation. The encoders read
+/// `inputs` numbers: the pixels, and whatever else a condition concatenates to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CvaeShape {
     pub pixels: usize,
+    pub inputs: usize,
     pub hidden: usize,
     pub latent: usize,
     pub depth: usize,
@@ -38,13 +40,22 @@ impl CvaeShape {
     /// Pyro's tutorial: 500-500 ReLU layers and a 200-d code.
     pub const PYRO: CvaeShape = CvaeShape {
         pixels: 784,
+        inputs: 784,
         hidden: 500,
         latent: 200,
         depth: 2,
     };
 
-    /// Chapter 4's shape for each of the three networks.
-    pub fn vae_shape(self) -> VaeShape {
+    /// Chapter 4's shape of the two encoders.
+    pub fn encoder_shape(self) -> VaeShape {
+        VaeShape {
+            input: self.inputs,
+            ..self.decoder_shape()
+        }
+    }
+
+    /// Chapter 4's shape of the generation network.
+    pub fn decoder_shape(self) -> VaeShape {
         VaeShape {
             input: self.pixels,
             hidden: self.hidden,
@@ -103,11 +114,13 @@ impl<F: Real> CvaeLoss<F> {
     }
 }
 
-/// One batch: the whole digits `full` (the recognition network's input and the target `y`),
-/// the prior network's input `prior_input`, and the mask of the scored pixels.
+/// One batch: the whole digits `full` (the target `y` on the scored pixels), what the
+/// recognition network reads (`x` and `y`: the whole digits, with any other condition
+/// concatenated), what the prior network reads (`x` alone), and the mask of the scored pixels.
 #[derive(Debug, Clone, Copy)]
 pub struct Batch<'a, F> {
     pub full: &'a ArrayRef2<F>,
+    pub recognition_input: &'a ArrayRef2<F>,
     pub prior_input: &'a ArrayRef2<F>,
     pub mask: &'a [F],
 }
@@ -118,26 +131,27 @@ where
 {
     /// Fresh weights, drawn recognition, prior, generation in that order.
     pub fn new(shape: CvaeShape, rng: &mut impl Rng) -> Self {
-        let s = shape.vae_shape();
+        let (e, d) = (shape.encoder_shape(), shape.decoder_shape());
         Cvae {
-            recognition: Encoder::new(s, rng),
-            prior: Encoder::new(s, rng),
-            generation: Decoder::new(s, rng),
+            recognition: Encoder::new(e, rng),
+            prior: Encoder::new(e, rng),
+            generation: Decoder::new(d, rng),
         }
     }
 
     pub fn zeros(shape: CvaeShape) -> Self {
-        let s = shape.vae_shape();
+        let (e, d) = (shape.encoder_shape(), shape.decoder_shape());
         Cvae {
-            recognition: Encoder::zeros(s),
-            prior: Encoder::zeros(s),
-            generation: Decoder::zeros(s),
+            recognition: Encoder::zeros(e),
+            prior: Encoder::zeros(e),
+            generation: Decoder::zeros(d),
         }
     }
 
     pub fn shape(&self) -> CvaeShape {
         CvaeShape {
             pixels: self.generation.output.outputs(),
+            inputs: self.recognition.hidden[0].inputs(),
             hidden: self.generation.output.inputs(),
             latent: self.recognition.mu.outputs(),
             depth: self.generation.hidden.len(),
@@ -221,11 +235,11 @@ where
         );
     }
 
-    /// The recognition network's `mu_q` and `logvar_q` for the whole digits, in the workspace.
-    pub fn recognise(&self, full: &ArrayRef2<F>, ws: &mut CvaeWorkspace<F>) {
-        let n = full.nrows();
+    /// The recognition network's `mu_q` and `logvar_q` for its input, in the workspace.
+    pub fn recognise(&self, input: &ArrayRef2<F>, ws: &mut CvaeWorkspace<F>) {
+        let n = input.nrows();
         self.recognition.forward(
-            full,
+            input,
             &mut ws.h_q,
             &mut rows_mut(&mut ws.mu_q, n),
             &mut rows_mut(&mut ws.logvar_q, n),
@@ -246,7 +260,7 @@ where
     /// `z = mu_q + sigma_q * eps` with `eps` from `rng`, and the logits of `p(y | z)`.
     pub fn forward(&self, batch: Batch<'_, F>, rng: &mut dyn RngCore, ws: &mut CvaeWorkspace<F>) {
         let n = batch.full.nrows();
-        self.recognise(batch.full, ws);
+        self.recognise(batch.recognition_input, ws);
         self.prior(batch.prior_input, ws);
         let eps = &mut rows_mut(&mut ws.eps, n);
         draw_standard_normal(rng, eps);
@@ -317,7 +331,7 @@ where
             },
         );
         self.recognition.backward(
-            batch.full,
+            batch.recognition_input,
             &w.h_q,
             d_mu_q,
             d_logvar_q,

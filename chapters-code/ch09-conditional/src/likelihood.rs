@@ -48,7 +48,7 @@ where
     StandardNormal: Distribution<F>,
 {
     let n = batch.full.nrows();
-    cvae.recognise(batch.full, ws);
+    cvae.recognise(batch.recognition_input, ws);
     cvae.prior(batch.prior_input, ws);
     let mut log_w = Array2::<f64>::zeros((n, k));
     let (mut bce, mut log_p, mut log_q) = (Array1::zeros(n), Array1::zeros(n), Array1::zeros(n));

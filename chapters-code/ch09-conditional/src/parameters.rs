@@ -4,7 +4,7 @@
 use ch04_model::dense::Dense;
 use ch04_model::scalar::Real;
 
-pub fn flat<'a, F: Real>(layers: Vec<&'a Dense<F>>) -> Vec<&'a [F]> {
+pub fn flat<F: Real>(layers: Vec<&Dense<F>>) -> Vec<&[F]> {
     layers
         .into_iter()
         .flat_map(|l| [l.weight.as_slice(), l.bias.as_slice()])
@@ -12,7 +12,7 @@ pub fn flat<'a, F: Real>(layers: Vec<&'a Dense<F>>) -> Vec<&'a [F]> {
         .collect()
 }
 
-pub fn flat_mut<'a, F: Real>(layers: Vec<&'a mut Dense<F>>) -> Vec<&'a mut [F]> {
+pub fn flat_mut<F: Real>(layers: Vec<&mut Dense<F>>) -> Vec<&mut [F]> {
     layers
         .into_iter()
         .flat_map(|l| [l.weight.as_slice_mut(), l.bias.as_slice_mut()])

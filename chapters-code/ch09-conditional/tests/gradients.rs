@@ -8,7 +8,7 @@ use ch09_conditional::cvae::{Batch, Cvae, CvaeShape};
 use ch09_conditional::gaussians::{
     KlGradient, kl_gaussians, kl_gaussians_backward, log_density_rows,
 };
-use ch09_conditional::labelled::LabelledVae;
+use ch09_conditional::labelled::{CLASSES, LabelledVae, with_labels};
 use ch09_conditional::likelihood::estimate;
 use ndarray::{Array1, Array2};
 use rand::rngs::StdRng;
@@ -142,6 +142,7 @@ fn tiny_batch(n: usize, rng: &mut StdRng) -> (Array2<f64>, Array2<f64>, Vec<f64>
 
 const TINY: CvaeShape = CvaeShape {
     pixels: 6,
+    inputs: 6,
     hidden: 5,
     latent: 3,
     depth: 2,
@@ -155,6 +156,7 @@ fn the_cvae_gradient_matches_finite_differences() {
     let (full, prior_input, mask) = tiny_batch(3, &mut rng);
     let batch = Batch {
         full: &full,
+        recognition_input: &full,
         prior_input: &prior_input,
         mask: &mask,
     };
@@ -176,6 +178,41 @@ fn the_cvae_gradient_matches_finite_differences() {
     assert!(worst < 1e-5, "worst relative error {worst:e}");
 }
 // ANCHOR_END: cvae_check
+
+#[test]
+fn the_cvae_gradient_with_the_label_concatenated_matches_finite_differences() {
+    // The exercise's CVAE: both encoders read ten more numbers, the one-hot label.
+    let shape = CvaeShape {
+        inputs: 6 + CLASSES,
+        ..TINY
+    };
+    let mut rng = StdRng::seed_from_u64(15);
+    let cvae = Cvae::<f64>::new(shape, &mut rng);
+    let (full, prior_input, mask) = tiny_batch(3, &mut rng);
+    let labels = [7u8, 1, 7];
+    let (recognition_input, prior_input) = (
+        with_labels(&full, &labels),
+        with_labels(&prior_input, &labels),
+    );
+    let batch = Batch {
+        full: &full,
+        recognition_input: &recognition_input,
+        prior_input: &prior_input,
+        mask: &mask,
+    };
+    let loss = |m: &Cvae<f64>| {
+        let mut ws = m.workspace(3);
+        m.forward(batch, &mut StdRng::seed_from_u64(2), &mut ws);
+        m.loss(batch, &mut ws).total()
+    };
+    let mut grad = Cvae::zeros(shape);
+    let mut ws = cvae.workspace(3);
+    cvae.forward(batch, &mut StdRng::seed_from_u64(2), &mut ws);
+    cvae.backward(batch, &mut ws, &mut grad);
+    let analytic: Vec<Vec<f64>> = grad.parameters().iter().map(|p| p.to_vec()).collect();
+    let worst = worst_error(&cvae, &analytic, |m| m.parameters_mut(), loss);
+    assert!(worst < 1e-5, "worst relative error {worst:e}");
+}
 
 #[test]
 fn the_baseline_gradient_matches_finite_differences() {
@@ -228,6 +265,7 @@ fn importance_sampling_sits_below_the_bound_and_falls_with_k() {
     let (full, prior_input, mask) = tiny_batch(5, &mut rng);
     let batch = Batch {
         full: &full,
+        recognition_input: &full,
         prior_input: &prior_input,
         mask: &mask,
     };
