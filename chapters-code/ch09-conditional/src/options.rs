@@ -25,7 +25,7 @@ pub struct Options {
     pub baseline_epochs: usize,
 
     /// Epochs of the CVAE (trained after the baseline, which it reads).
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 3)]
     pub cvae_epochs: usize,
 
     /// Images per gradient step (Pyro's 128).
