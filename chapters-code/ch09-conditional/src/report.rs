@@ -1,0 +1,130 @@
+//! The results tables: written as CSV files, which the page's numbers are read from, and
+//! printed as Markdown beside Pyro's reproduction of Sohn et al.'s table.
+
+use std::fmt::Write as _;
+
+use serde::Deserialize;
+use support::summary::Summary;
+
+/// Pyro's CVAE tutorial, nats, 1 / 2 / 3 quadrants given: the deterministic baseline.
+pub const PYRO_BASELINE: [f64; 3] = [100.4, 61.9, 25.4];
+/// The same, for the CVAE (a 10-sample negative conditional ELBO).
+pub const PYRO_CVAE: [f64; 3] = [71.8, 51.0, 24.2];
+
+pub const HEADER: &str = "seed,given,quantity,mean,standard_error,images,k,baseline_epochs,cvae_epochs,train_images,train_seconds";
+
+/// One line of `quadrants.csv`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Row {
+    pub seed: u64,
+    pub given: usize,
+    /// `baseline`, `cvae_elbo`, `cvae_importance` or `baseline_minus_cvae` (paired).
+    pub quantity: String,
+    pub mean: f64,
+    /// Over test digits (for the difference: of the per-digit differences).
+    pub standard_error: f64,
+    pub images: usize,
+    pub k: usize,
+    pub baseline_epochs: usize,
+    pub cvae_epochs: usize,
+    pub train_images: usize,
+    /// Both networks' training, in seconds.
+    pub train_seconds: f64,
+}
+
+/// The rows a scored run contributes: the three numbers and the paired difference.
+pub fn rows(
+    common: &Row,
+    baseline: &[f64],
+    cvae_elbo: &[f64],
+    cvae_importance: &[f64],
+) -> Vec<Row> {
+    let difference: Vec<f64> = baseline
+        .iter()
+        .zip(cvae_importance)
+        .map(|(b, c)| b - c)
+        .collect();
+    [
+        ("baseline", baseline),
+        ("cvae_elbo", cvae_elbo),
+        ("cvae_importance", cvae_importance),
+        ("baseline_minus_cvae", &difference[..]),
+    ]
+    .into_iter()
+    .map(|(quantity, values)| {
+        let s = Summary::of(values);
+        Row {
+            quantity: quantity.to_string(),
+            mean: s.mean,
+            standard_error: s.standard_error,
+            images: values.len(),
+            ..common.clone()
+        }
+    })
+    .collect()
+}
+
+pub fn to_csv(rows: &[Row]) -> String {
+    let mut text = format!("{HEADER}\n");
+    for r in rows {
+        writeln!(
+            text,
+            "{},{},{},{:.4},{:.4},{},{},{},{},{},{:.1}",
+            r.seed,
+            r.given,
+            r.quantity,
+            r.mean,
+            r.standard_error,
+            r.images,
+            r.k,
+            r.baseline_epochs,
+            r.cvae_epochs,
+            r.train_images,
+            r.train_seconds
+        )
+        .expect("writing to a String cannot fail");
+    }
+    text
+}
+
+/// The row of `quantity` for `given` quadrants and `seed`, if there is one.
+pub fn find<'a>(rows: &'a [Row], seed: u64, given: usize, quantity: &str) -> Option<&'a Row> {
+    rows.iter()
+        .find(|r| r.seed == seed && r.given == given && r.quantity == quantity)
+}
+
+/// The Markdown table: one row per estimate and seed, the anchor rows below.
+pub fn markdown(rows: &[Row]) -> String {
+    let mut seeds: Vec<u64> = rows.iter().map(|r| r.seed).collect();
+    seeds.dedup();
+    let cell = |seed, given, q: &str| {
+        find(rows, seed, given, q).map_or("".to_string(), |r| {
+            format!("{:.1} ± {:.1}", r.mean, r.standard_error)
+        })
+    };
+    let mut text = String::from(
+        "| nats, -log p(y given x) | 1 quadrant | 2 quadrants | 3 quadrants |\n|---|---|---|---|\n",
+    );
+    for &seed in &seeds {
+        for (q, name) in [
+            ("baseline", "baseline"),
+            ("cvae_elbo", "CVAE, negative ELBO"),
+            ("cvae_importance", "CVAE, importance sampled"),
+            ("baseline_minus_cvae", "baseline - CVAE (paired)"),
+        ] {
+            writeln!(
+                text,
+                "| {name} (seed {seed}) | {} | {} | {} |",
+                cell(seed, 1, q),
+                cell(seed, 2, q),
+                cell(seed, 3, q)
+            )
+            .expect("writing to a String cannot fail");
+        }
+    }
+    for (name, v) in [("Pyro: baseline", PYRO_BASELINE), ("Pyro: CVAE", PYRO_CVAE)] {
+        writeln!(text, "| {name} | {} | {} | {} |", v[0], v[1], v[2])
+            .expect("writing to a String cannot fail");
+    }
+    text
+}

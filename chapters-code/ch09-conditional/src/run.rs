@@ -1,0 +1,296 @@
+//! The whole command: the quadrant benchmark for each seed and number of given quadrants, then
+//! the label-conditioned VAE; tables and pictures written into `--out`.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use ndarray::{Array2, s};
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, StandardNormal};
+
+use mnist::{DataOptions, DataSet, Dataset};
+use support::atomic::write_atomic;
+
+use crate::benchmark::{Settings, Task, completions, score, train_both};
+use crate::cvae::CvaeShape;
+use crate::exercises;
+use crate::figures::{save_grid, shown_given, stack_rows};
+use crate::labelled::{CLASSES, LabelledVae};
+use crate::options::Options;
+use crate::quadrants::{Given, PIXELS, given_pixels};
+use crate::report::{self, Row};
+use crate::train::{Schedule, train};
+
+/// Test digits in the completion figures, and CVAE completions of each.
+pub const FIGURE_DIGITS: usize = 8;
+pub const FIGURE_SAMPLES: usize = 5;
+
+/// Hidden width of the label-conditioned VAE (chapter 4's 400).
+pub const LABELLED_HIDDEN: usize = 400;
+
+pub fn run(options: &Options) -> Result<()> {
+    options.validate()?;
+    let start = Instant::now();
+    let mut data = mnist::load(&DataOptions {
+        dataset: Dataset::Mnist,
+        data_dir: options.data_dir.clone(),
+    })?;
+    if let Some(n) = options.limit {
+        data.train = data.train.first(n);
+    }
+    std::fs::create_dir_all(&options.out)
+        .with_context(|| format!("cannot create {}", options.out.display()))?;
+    if let Some(name) = &options.exercise {
+        return exercise(options, &data, name);
+    }
+    let rows = quadrants(options, &data)?;
+    println!("{}", report::markdown(&rows));
+    if options.labelled_epochs > 0 {
+        labelled(options, &data)?;
+    }
+    let summary = format!(
+        "command: {}\nseconds: {:.0}\n",
+        command_line(),
+        start.elapsed().as_secs_f64()
+    );
+    write(&options.out.join("run.txt"), &summary)?;
+    println!(
+        "{:.0} s in all; tables and pictures in {}",
+        start.elapsed().as_secs_f64(),
+        options.out.display()
+    );
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    write_atomic(path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The command, for the records: the program's name without its folder, then its arguments.
+fn command_line() -> String {
+    let mut args = std::env::args();
+    let program = args.next().map_or_else(String::new, |p| {
+        Path::new(&p)
+            .file_name()
+            .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
+    });
+    std::iter::once(program)
+        .chain(args)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every seed and number of given quadrants: train, score, draw; `quadrants.csv` rewritten
+/// after each, so an interrupted run keeps what it finished.
+fn quadrants(options: &Options, data: &DataSet) -> Result<Vec<Row>> {
+    let mut all = Vec::new();
+    for &seed in &options.seeds {
+        for &q in &options.given {
+            let given = Given::new(q).expect("validated");
+            let task = Task::quadrants(given);
+            let (trained, settings, train_seconds) = train_task(options, data, &task, seed);
+            let scores = score(&trained, &data.test, options.test_images, &settings);
+            let common = Row {
+                seed,
+                given: q,
+                quantity: String::new(),
+                mean: 0.0,
+                standard_error: 0.0,
+                images: 0,
+                k: options.k,
+                baseline_epochs: options.baseline_epochs,
+                cvae_epochs: options.cvae_epochs,
+                train_images: data.train.len(),
+                train_seconds,
+            };
+            let rows = report::rows(
+                &common,
+                &scores.baseline,
+                &scores.cvae_elbo,
+                &scores.cvae_importance,
+            );
+            for r in &rows {
+                eprintln!(
+                    "seed {seed}, {q} given: {} {:.2} ± {:.2}",
+                    r.quantity, r.mean, r.standard_error
+                );
+            }
+            all.extend(rows);
+            write(&options.out.join("quadrants.csv"), &report::to_csv(&all))?;
+            if seed == options.seeds[0] {
+                completion_figure(options, data, &trained, &settings)?;
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// Trains the baseline and the CVAE for `task` with the options' settings and `seed`;
+/// returns them with the settings and the seconds of training.
+fn train_task(
+    options: &Options,
+    data: &DataSet,
+    task: &Task,
+    seed: u64,
+) -> (crate::benchmark::Trained, Settings, f64) {
+    let settings = Settings {
+        shape: CvaeShape {
+            pixels: PIXELS,
+            inputs: task.inputs(),
+            hidden: options.hidden,
+            latent: options.latent,
+            depth: 2,
+        },
+        baseline: schedule(options, options.baseline_epochs),
+        cvae: schedule(options, options.cvae_epochs),
+        k: options.k,
+        seed,
+    };
+    let started = Instant::now();
+    let name = &task.name;
+    let trained = train_both(&data.train, task, &settings, |net, e, epoch| {
+        eprintln!(
+            "seed {seed}, task {name}: {net} epoch {} loss {:.2} ({:.1} s)",
+            e + 1,
+            epoch.loss,
+            epoch.seconds
+        );
+    });
+    (trained, settings, started.elapsed().as_secs_f64())
+}
+
+/// An exercise's task: trained, scored and drawn like the benchmark's, its numbers printed.
+fn exercise(options: &Options, data: &DataSet, name: &str) -> Result<()> {
+    let task = match name {
+        "middle-column" => exercises::middle_column(options.column_width),
+        _ => exercises::with_labels(Task::quadrants(
+            Given::new(options.given[0]).expect("validated"),
+        )),
+    };
+    let (trained, settings, seconds) = train_task(options, data, &task, options.seeds[0]);
+    let scores = score(&trained, &data.test, options.test_images, &settings);
+    for (name, values) in [
+        ("baseline", &scores.baseline),
+        ("CVAE, negative ELBO", &scores.cvae_elbo),
+        ("CVAE, importance sampled", &scores.cvae_importance),
+    ] {
+        let s = support::summary::Summary::of(values);
+        println!(
+            "task {}: {name} {:.2} ± {:.2} nats ({} test digits, k = {})",
+            task.name, s.mean, s.standard_error, s.count, options.k
+        );
+    }
+    println!("{seconds:.0} s of training");
+    completion_figure(options, data, &trained, &settings)
+}
+
+fn schedule(options: &Options, epochs: usize) -> Schedule {
+    Schedule {
+        epochs,
+        batch_size: options.batch_size,
+        lr: options.lr,
+    }
+}
+
+// ANCHOR: completion_figure
+/// `completions-N.png`: for the first test digits, rows of the given pixels, the truth, the
+/// baseline's completion and the CVAE's completions, one column per digit.
+fn completion_figure(
+    options: &Options,
+    data: &DataSet,
+    trained: &crate::benchmark::Trained,
+    settings: &Settings,
+) -> Result<()> {
+    let truth = mnist::unit_pixels(data.test.images.slice(s![..FIGURE_DIGITS, ..]));
+    let given = shown_given(&given_pixels(&truth, &trained.task.mask).view());
+    let labels = &data.test.labels[..FIGURE_DIGITS];
+    let (baseline, drawn) = completions(trained, &truth.view(), labels, FIGURE_SAMPLES, settings);
+    let mut rows = vec![given.view(), truth.view(), baseline.view()];
+    rows.extend(drawn.iter().map(|d| d.view()));
+    let path = options
+        .out
+        .join(format!("completions-{}.png", trained.task.name));
+    save_grid(stack_rows(&rows).view(), FIGURE_DIGITS, &path)
+}
+// ANCHOR_END: completion_figure
+
+/// The label-conditioned VAE: trained, then drawn in `digits-on-demand.png` (one row per
+/// digit, one column per shared code) and `style-walk.png` (the code's first coordinate
+/// walked from -2 to 2, the others 0); its epochs in `labelled.csv`.
+fn labelled(options: &Options, data: &DataSet) -> Result<()> {
+    let tag = *b"ch09labl";
+    let seed = options.seeds[0];
+    let stream =
+        |purpose: u64, index: usize| support::seeds::stream(seed, purpose, index as u64, tag);
+    let mut vae = LabelledVae::<f32>::new(
+        PIXELS,
+        LABELLED_HIDDEN,
+        options.labelled_latent,
+        &mut stream(1, 0),
+    );
+    let mut grad = vae.zeros_like();
+    let mut ws = vae.workspace(options.batch_size);
+    let epochs = train(
+        &mut vae,
+        &mut grad,
+        &data.train,
+        schedule(options, options.labelled_epochs),
+        |e| stream(2, e),
+        |m, images, labels, rng, g| {
+            f64::from(m.loss_and_gradient(&images, labels, rng, &mut ws, g))
+        },
+        |e, epoch| {
+            eprintln!(
+                "labelled VAE epoch {} loss {:.2} ({:.1} s)",
+                e + 1,
+                epoch.loss,
+                epoch.seconds
+            )
+        },
+    );
+    let mut csv = String::from("epoch,train_loss,seconds\n");
+    for (e, epoch) in epochs.iter().enumerate() {
+        csv.push_str(&format!(
+            "{},{:.4},{:.2}\n",
+            e + 1,
+            epoch.loss,
+            epoch.seconds
+        ));
+    }
+    write(&options.out.join("labelled.csv"), &csv)?;
+    let latent = options.labelled_latent;
+    // ANCHOR: on_demand
+    let columns = 8;
+    let mut rng: StdRng = stream(3, 0);
+    let shared =
+        Array2::<f32>::from_shape_simple_fn((columns, latent), || StandardNormal.sample(&mut rng));
+    let mut z = Array2::zeros((CLASSES * columns, latent));
+    let mut labels = Vec::new();
+    for digit in 0..CLASSES {
+        z.slice_mut(s![digit * columns..(digit + 1) * columns, ..])
+            .assign(&shared);
+        labels.extend(std::iter::repeat_n(digit as u8, columns));
+    }
+    let on_demand = vae.generate(&z, &labels);
+    // ANCHOR_END: on_demand
+    save_grid(
+        on_demand.view(),
+        columns,
+        &options.out.join("digits-on-demand.png"),
+    )?;
+    let steps = 9;
+    let mut walk = Array2::zeros((CLASSES * steps, latent));
+    for digit in 0..CLASSES {
+        for j in 0..steps {
+            walk[[digit * steps + j, 0]] = -2.0 + 4.0 * j as f32 / (steps - 1) as f32;
+        }
+    }
+    let labels: Vec<u8> = (0..CLASSES * steps).map(|i| (i / steps) as u8).collect();
+    save_grid(
+        vae.generate(&walk, &labels).view(),
+        steps,
+        &options.out.join("style-walk.png"),
+    )?;
+    Ok(())
+}
