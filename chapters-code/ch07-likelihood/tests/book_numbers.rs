@@ -539,3 +539,76 @@ fn the_page_quotes_the_active_units_at_each_threshold() {
         quick[1][2]
     ));
 }
+
+#[test]
+fn the_page_quotes_the_bias_of_the_importance_sampled_estimate() {
+    use ch07_likelihood::bias;
+    let rows = bias::load(&media("full/bias.csv")).unwrap();
+    let page = book("ch07-likelihood.md");
+    let table = bias::markdown(&rows);
+    assert!(
+        page.contains(&table),
+        "the page's table is not bias.csv's:\n{table}"
+    );
+    assert!(
+        rows.iter().all(|r| r.estimate.count == 50),
+        "50 images of each kind"
+    );
+    let find = |data: &str, estimator: &str, budget: usize| {
+        rows.iter()
+            .find(|r| r.data == data && r.estimator == estimator && r.budget == budget)
+            .unwrap_or_else(|| panic!("no row {data} {estimator} {budget}"))
+    };
+    let (lower, upper) = (
+        find("simulated", "ais", 2000),
+        find("simulated", "ais-reverse", 2000),
+    );
+    let (lower_short, upper_short) = (
+        find("simulated", "ais", 200),
+        find("simulated", "ais-reverse", 200),
+    );
+    let (sim_is, test_is) = (find("simulated", "is", 5000), find("test", "is", 5000));
+    let gain = test_is.estimate.mean - find("test", "is", 1000).estimate.mean;
+    // What the bullets conclude from the numbers.
+    assert!(
+        upper.estimate.mean > lower.estimate.mean,
+        "the bracket is a bracket"
+    );
+    assert!(test_is.minus_ais.mean < -2.0 * test_is.minus_ais.standard_error);
+    assert!(sim_is.minus_ais.mean.abs() < 2.0 * sim_is.minus_ais.standard_error);
+    assert!(find("test", "ais", 200).estimate.mean < find("test", "is", 10).estimate.mean);
+    let prose = flat(&page);
+    for quoted in [
+        format!(
+            "Forward AIS gives {:.2} and reverse AIS {:.2}: a bracket {:.2} ± {:.2} nats wide (paired), against {:.2} nats with 200 steps",
+            lower.estimate.mean,
+            upper.estimate.mean,
+            upper.estimate.mean - lower.estimate.mean,
+            upper.minus_ais.standard_error,
+            upper_short.estimate.mean - lower_short.estimate.mean
+        ),
+        format!(
+            "lies {:.2} ± {:.2} nats below forward AIS there, so on digits like the model's own, it too is within about {:.2} nats",
+            -sim_is.minus_ais.mean,
+            sim_is.minus_ais.standard_error,
+            upper.estimate.mean - lower.estimate.mean
+        ),
+        format!(
+            "Importance sampling with $K = 5{{,}}000$ lies {:.2} ± {:.2} nats below AIS with 2,000 steps",
+            -test_is.minus_ais.mean, test_is.minus_ais.standard_error
+        ),
+        format!("it still gains {gain:.2} nats from $K = 1{{,}}000$ to 5,000"),
+        format!(
+            "the estimate lies at least {:.2} nats (± {:.2}) below the truth on these 50 digits",
+            -test_is.minus_ais.mean, test_is.minus_ais.standard_error
+        ),
+        format!(
+            "an underestimate of its model's $\\log p_\\theta(x)$ by about {:.2} nats or more",
+            -test_is.minus_ais.mean
+        ),
+    ] {
+        assert!(prose.contains(&quoted), "the page should say: {quoted}");
+    }
+    let readme = book("media/ch07-likelihood/full/README.txt");
+    assert!(readme.contains("--ais book/media/ch07-likelihood/full/checkpoint.bin"));
+}
