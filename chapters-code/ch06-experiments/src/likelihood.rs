@@ -158,15 +158,25 @@ pub struct LikelihoodTable {
 }
 
 /// Runs [`image`] on every row of `images` (bytes), each image with its own random stream.
-pub fn table(vae: &Vae<f32>, images: ArrayView2<u8>, ks: &[usize], seed: u64) -> LikelihoodTable {
+pub fn per_image(
+    vae: &Vae<f32>,
+    images: ArrayView2<u8>,
+    ks: &[usize],
+    seed: u64,
+) -> Vec<ImageResult> {
     let q = encode(vae, images);
     let x = unit_pixels(images);
-    let results: Vec<ImageResult> = (0..images.nrows())
+    (0..images.nrows())
         .map(|i| {
             let mut rng = seeds::rng(seed, Purpose::Importance, i as u64);
             image(vae, x.row(i), q.mu.row(i), q.logvar.row(i), ks, &mut rng)
         })
-        .collect();
+        .collect()
+}
+
+/// [`per_image`]'s results summarised over the images.
+pub fn table(vae: &Vae<f32>, images: ArrayView2<u8>, ks: &[usize], seed: u64) -> LikelihoodTable {
+    let results = per_image(vae, images, ks, seed);
     let column = |f: &dyn Fn(&ImageResult) -> f64| -> Summary {
         Summary::of(&results.iter().map(f).collect::<Vec<_>>())
     };

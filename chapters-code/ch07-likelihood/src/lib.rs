@@ -4,7 +4,8 @@
 //! ([`evaluate`]); and its inference gap split into approximation and amortization ([`gaps`]).
 //! [`active`] shows how the count of active units moves with its threshold and its images;
 //! [`bias`] how far below log p(x) the importance-sampled estimate sits, with annealed
-//! importance sampling ([`ais`]) as the yardstick.
+//! importance sampling ([`ais`]) as the yardstick, and [`kcurve`] how the quick comparison's estimates
+//! and their difference grow with K.
 //! [`progress`] records which passes ran when and where; [`report`] writes the tables.
 
 pub mod active;
@@ -14,6 +15,7 @@ pub mod binarize;
 pub mod evaluate;
 pub mod gaps;
 pub mod iwae;
+pub mod kcurve;
 pub mod model;
 pub mod options;
 pub mod progress;

@@ -16,6 +16,7 @@ use crate::bias::{self, BiasSettings};
 use crate::binarize;
 use crate::evaluate::{self, Evaluation};
 use crate::gaps::{self, GapSettings};
+use crate::kcurve;
 use crate::model::SHAPE;
 use crate::options::Options;
 use crate::progress::{self, PROGRESS};
@@ -25,6 +26,7 @@ use crate::train::{self, RunSpec, Session};
 
 /// The file names written into `--out`.
 pub const QUICK: &str = "quick.csv";
+pub const QUICK_KCURVE: &str = "quick_kcurve.csv";
 pub const EVALUATION: &str = "evaluation.csv";
 pub const GAPS: &str = "gaps.csv";
 pub const BIAS: &str = "bias.csv";
@@ -121,7 +123,7 @@ fn test_images(data: &DataSet, n: Option<usize>) -> ndarray::ArrayView2<'_, u8> 
 fn quick(options: &Options, data: &DataSet, command: &str) -> Result<()> {
     let k_eval = options.k.unwrap_or(QUICK_K);
     let test = test_images(data, Some(options.test_images.unwrap_or(QUICK_TEST_IMAGES)));
-    let mut rows = Vec::new();
+    let (mut rows, mut models) = (Vec::new(), Vec::new());
     for (model, k) in [("vae-k1", 1), ("iwae-k5", 5)] {
         let spec = spec(options, Schedule::Quick, k);
         println!(
@@ -151,10 +153,24 @@ fn quick(options: &Options, data: &DataSet, command: &str) -> Result<()> {
             seconds,
             evaluation,
         });
+        models.push((model, trainer.vae));
     }
     println!("\n{}", report::markdown(&rows));
     let path = options.out.join(QUICK);
     report::save(&rows, &path)?;
+    println!("wrote {}", path.display());
+    // The same draws again, averaged in nested groups: how each estimate grows with K, and the
+    // difference of the two models at each K with its paired standard error.
+    let ks: Vec<usize> = kcurve::KS
+        .into_iter()
+        .filter(|&k| k < k_eval)
+        .chain([k_eval])
+        .collect();
+    let (a, b) = (&models[0], &models[1]);
+    let points = kcurve::measure((a.0, &a.1), (b.0, &b.1), test, &ks, options.seed);
+    println!("\n{}", kcurve::markdown(&points));
+    let path = options.out.join(QUICK_KCURVE);
+    kcurve::save(&points, &path)?;
     println!("wrote {}", path.display());
     Ok(())
 }

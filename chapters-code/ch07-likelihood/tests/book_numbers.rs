@@ -612,3 +612,66 @@ fn the_page_quotes_the_bias_of_the_importance_sampled_estimate() {
     let readme = book("media/ch07-likelihood/full/README.txt");
     assert!(readme.contains("--ais book/media/ch07-likelihood/full/checkpoint.bin"));
 }
+
+#[test]
+fn the_page_quotes_the_quick_models_k_curves() {
+    use ch07_likelihood::kcurve;
+    let points = kcurve::load(&media("quick/quick_kcurve.csv")).unwrap();
+    let page = book("ch07-likelihood.md");
+    assert!(
+        page.contains(&kcurve::markdown(&points)),
+        "the page's K-curves are not quick_kcurve.csv's:\n{}",
+        kcurve::markdown(&points)
+    );
+    let at = |series: &str, k: usize| {
+        points
+            .iter()
+            .find(|p| p.series == series && p.k == k)
+            .unwrap_or_else(|| panic!("no point {series} {k}"))
+            .value
+    };
+    // The curves end at the evaluation's K with quick.csv's own estimates.
+    let rows = report::load(&media("quick/quick.csv")).unwrap();
+    for row in &rows {
+        let e = &row.evaluation;
+        assert_eq!(e.k, 1000);
+        assert!(
+            (at(&row.model, 1000).mean - e.log_px.mean).abs() < 1e-3,
+            "{}",
+            row.model
+        );
+    }
+    let d = |k| at("iwae-k5 - vae-k1", k);
+    assert!(d(1).mean < 0.0, "with one draw the IWAE model scores lower");
+    for k in [5, 10, 50, 100, 500, 1000] {
+        assert!(d(k).mean > 0.0, "from K = 5 on it scores higher: K = {k}");
+    }
+    let rise = |s: &str| at(s, 1000).mean - at(s, 500).mean;
+    let prose = flat(&page);
+    for quoted in [
+        format!(
+            "paired one, far smaller: {:.2} ± {:.2} nats",
+            d(1000).mean,
+            d(1000).standard_error
+        ),
+        format!(
+            "scores *lower* (−{:.2} ± {:.2} nats)",
+            -d(1).mean,
+            d(1).standard_error
+        ),
+        format!(
+            "{:.2} ± {:.2} nats at $K = 1{{,}}000$, still rising from the {:.2} at $K = 500$",
+            d(1000).mean,
+            d(1000).standard_error,
+            d(500).mean
+        ),
+        format!(
+            "the VAE's estimate rises by {:.2} nats and the IWAE model's by {:.2}",
+            rise("vae-k1"),
+            rise("iwae-k5")
+        ),
+    ] {
+        assert!(prose.contains(&quoted), "the page should say: {quoted}");
+    }
+    assert!(d(1000).mean > d(500).mean && rise("iwae-k5") > rise("vae-k1"));
+}

@@ -79,6 +79,34 @@ fn a_short_quick_run_moves_the_numbers_the_way_the_page_says() {
         log_px[0] - elbo[0],
         log_px[1] - elbo[1]
     );
+    // The K-curves reuse the evaluation's draws: at K = 200 they are quick.csv's estimates,
+    // and the paired difference at K = 200 is the difference of the two means.
+    let points = ch07_likelihood::kcurve::load(&out.join("quick_kcurve.csv")).unwrap();
+    let at = |series: &str, k: usize| {
+        points
+            .iter()
+            .find(|p| p.series == series && p.k == k)
+            .unwrap_or_else(|| panic!("no point {series} {k}: {points:?}"))
+            .value
+    };
+    for (i, model) in ["vae-k1", "iwae-k5"].into_iter().enumerate() {
+        assert!((at(model, 200).mean - log_px[i]).abs() < 1e-3, "{model}");
+        assert!(
+            at(model, 1).mean < at(model, 200).mean,
+            "{model}: K = 1 is the lowest"
+        );
+    }
+    let difference = at("iwae-k5 - vae-k1", 200);
+    assert!((difference.mean - (log_px[1] - log_px[0])).abs() < 2e-3);
+    assert!(
+        difference.standard_error < se[0].min(se[1]),
+        "paired: {difference:?} {se:?}"
+    );
+    assert_eq!(
+        points.len(),
+        3 * 6,
+        "K = 1, 5, 10, 50, 100 and the evaluation's 200"
+    );
     // Training improved the bound from stage to stage; the rows between stage ends leave
     // test_elbo empty.
     let rows = progress_rows(&out.join("vae-k1"));

@@ -1,0 +1,186 @@
+//! The quick comparison's K-curves: each model's importance-sampled `log p(x)` on the same test
+//! images for growing `K` (nested draws, one pass, the same draws as the evaluation), and the
+//! difference between the two models at each `K`, image by image, with its paired standard error.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result, ensure};
+use ch04_model::vae::Vae;
+use ch06_experiments::likelihood;
+use ndarray::ArrayView2;
+use serde::Deserialize;
+use support::atomic::write_atomic;
+use support::summary::Summary;
+use support::table;
+
+/// The numbers of draws of the curve, up to the quick run's evaluation.
+pub const KS: [usize; 7] = [1, 5, 10, 50, 100, 500, 1000];
+
+/// One point of a curve: a model's estimate at `k`, or, for the series `"B - A"`, the mean
+/// per-image difference of two models with its paired standard error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub series: String,
+    pub k: usize,
+    pub value: Summary,
+}
+
+// ANCHOR: measure
+/// The curves of `first` and `second` on `images` (bytes), with `ks` nested draws per image
+/// from each model's own encoder, each image with the stream the evaluation gives it; then
+/// `second - first` at each `K`, image by image.
+pub fn measure(
+    first: (&str, &Vae<f32>),
+    second: (&str, &Vae<f32>),
+    images: ArrayView2<u8>,
+    ks: &[usize],
+    seed: u64,
+) -> Vec<Point> {
+    let per_image = |vae: &Vae<f32>| -> Vec<Vec<f64>> {
+        likelihood::per_image(vae, images, ks, seed)
+            .into_iter()
+            .map(|r| r.estimates)
+            .collect()
+    };
+    let (a, b) = (per_image(first.1), per_image(second.1));
+    let column = |m: &[Vec<f64>], j: usize| -> Vec<f64> { m.iter().map(|e| e[j]).collect() };
+    let mut points = Vec::new();
+    for (name, m) in [(first.0, &a), (second.0, &b)] {
+        for (j, &k) in ks.iter().enumerate() {
+            points.push(Point {
+                series: name.to_string(),
+                k,
+                value: Summary::of(&column(m, j)),
+            });
+        }
+    }
+    for (j, &k) in ks.iter().enumerate() {
+        let differences: Vec<f64> = column(&b, j)
+            .iter()
+            .zip(column(&a, j))
+            .map(|(b, a)| b - a)
+            .collect();
+        points.push(Point {
+            series: format!("{} - {}", second.0, first.0),
+            k,
+            value: Summary::of(&differences),
+        });
+    }
+    points
+}
+// ANCHOR_END: measure
+
+/// The columns of quick_kcurve.csv.
+pub const HEADER: &str = "series,k,mean,standard_error,images";
+
+/// Writes the points to `path`, whole or not at all.
+pub fn save(points: &[Point], path: &Path) -> Result<()> {
+    let mut text = format!("{HEADER}\n");
+    for p in points {
+        ensure!(
+            !p.series.contains(','),
+            "a series name cannot hold a comma: {:?}",
+            p.series
+        );
+        writeln!(
+            text,
+            "{},{},{:.4},{:.4},{}",
+            p.series, p.k, p.value.mean, p.value.standard_error, p.value.count
+        )
+        .expect("writing to a String cannot fail");
+    }
+    write_atomic(path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[derive(Deserialize)]
+struct Record {
+    series: String,
+    k: usize,
+    mean: f64,
+    standard_error: f64,
+    images: usize,
+}
+
+/// Reads a quick_kcurve.csv back.
+pub fn load(path: &Path) -> Result<Vec<Point>> {
+    let records: Vec<Record> = table::read(path, HEADER)?;
+    Ok(records
+        .into_iter()
+        .map(|r| Point {
+            series: r.series,
+            k: r.k,
+            value: Summary {
+                mean: r.mean,
+                standard_error: r.standard_error,
+                count: r.images,
+            },
+        })
+        .collect())
+}
+
+/// One row per `K`, one column per series, as the binary prints it.
+pub fn markdown(points: &[Point]) -> String {
+    let mut series: Vec<&str> = Vec::new();
+    for p in points {
+        if !series.contains(&p.series.as_str()) {
+            series.push(&p.series);
+        }
+    }
+    let mut ks: Vec<usize> = points.iter().map(|p| p.k).collect();
+    ks.sort_unstable();
+    ks.dedup();
+    let mut text = format!("| K | {} |\n|---:|", series.join(" | "));
+    text.push_str(&"---:|".repeat(series.len()));
+    text.push('\n');
+    for k in ks {
+        write!(text, "| {k} |").expect("writing to a String cannot fail");
+        for s in &series {
+            match points.iter().find(|p| p.series == *s && p.k == k) {
+                Some(p) => write!(
+                    text,
+                    " {:.2} ± {:.2} |",
+                    p.value.mean, p.value.standard_error
+                ),
+                None => write!(text, " |"),
+            }
+            .expect("writing to a String cannot fail");
+        }
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_curve_reads_back_as_written() {
+        let point = |series: &str, k, mean| Point {
+            series: series.to_string(),
+            k,
+            value: Summary {
+                mean,
+                standard_error: 0.5,
+                count: 3,
+            },
+        };
+        let points = vec![
+            point("a", 1, -100.0),
+            point("a", 10, -99.0),
+            point("b - a", 1, 1.25),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.csv");
+        save(&points, &path).unwrap();
+        assert_eq!(load(&path).unwrap(), points);
+        assert_eq!(
+            markdown(&points),
+            "| K | a | b - a |\n|---:|---:|---:|\n| 1 | -100.00 ± 0.50 | 1.25 ± 0.50 |\n\
+             | 10 | -99.00 ± 0.50 | |\n"
+        );
+        let err = save(&[point("a,b", 1, 0.0)], &path).unwrap_err();
+        assert!(err.to_string().contains("comma"), "{err}");
+    }
+}
