@@ -35,21 +35,25 @@ pub fn plane(rows: &[Row], path: &Path) -> Result<()> {
     .size(720, 520)
     .ranges((0.0, r_max), (y0, y1))
     .legend(LegendPosition::UpperRight);
-    // Every isoline crossing the visible box: c from y0 up to r_max + y1.
+    // Every isoline crossing the visible box, cut to the box (a chart clamps, not clips, the
+    // points outside its ranges, which would bend the lines).
     let mut c = (y0 / ISOLINE_STEP).ceil() * ISOLINE_STEP;
     let mut first = true;
     while c <= r_max + y1 {
-        let label = if first {
-            "R + D = const (ELBO isolines)"
-        } else {
-            ""
-        };
-        chart = chart.with_line(
-            Series::new(label, vec![(0.0, c), (c, 0.0)])
-                .color(Rgb(190, 190, 190))
-                .stroke(1, true),
-        );
-        first = false;
+        let (from, to) = ((c - y1).max(0.0), (c - y0).min(r_max));
+        if from < to {
+            let label = if first {
+                "R + D = const (ELBO isolines)"
+            } else {
+                ""
+            };
+            chart = chart.with_line(
+                Series::new(label, vec![(from, c - from), (to, c - to)])
+                    .color(Rgb(190, 190, 190))
+                    .stroke(1, true),
+            );
+            first = false;
+        }
         c += ISOLINE_STEP;
     }
     for (i, r) in rows.iter().enumerate() {

@@ -4,10 +4,12 @@
 //! from the prior ([`mutual_info`]); chapter 7's VAE with a decoder that also sees the
 //! image's earlier pixels ([`autoregressive`], [`model`]), trained by [`train`] and scored by
 //! [`evaluate`]; the models on the rate–distortion plane ([`figure`]) with their samples
-//! ([`samples`]); [`results`] writes and reads the table, [`run`] runs the whole study.
+//! ([`samples`]); [`results`] writes and reads the table, [`run`] runs the whole study;
+//! [`exercises`] holds the solutions that are code.
 
 pub mod autoregressive;
 pub mod evaluate;
+pub mod exercises;
 pub mod figure;
 pub mod model;
 pub mod mutual_info;

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
 
-/// Trains chapter 7's VAE on statically binarised MNIST for a sweep of KL weights (the
+/// Trains chapter 7's VAE on MNIST binarised once (each pixel drawn as ink with probability
+/// its grey level) for a sweep of KL weights (the
 /// rate–distortion plane), then the same VAE with an autoregressive decoder on the plain ELBO
 /// and with three remedies for posterior collapse; scores every model (rate, distortion,
 /// importance-sampled log p(x), I(x; z), active units) and draws the plane and the samples.
@@ -14,7 +15,8 @@ use clap::{Parser, ValueEnum};
 #[derive(Debug, Clone, Parser)]
 #[command(version)]
 pub struct Options {
-    /// Which models to train: the beta sweep, the collapse study, or both.
+    /// Which models to train: the beta sweep, the collapse study, or both; `forced` trains only
+    /// the collapse study's forced-collapse reference.
     #[arg(long, value_enum, default_value_t = Part::All)]
     pub part: Part,
 
@@ -62,6 +64,11 @@ pub struct Options {
     #[arg(long, default_value_t = 0.5)]
     pub low_beta: f64,
 
+    /// The KL weight that prices the autoregressive model's code out of use (the collapsed
+    /// reference).
+    #[arg(long, default_value_t = 100.0)]
+    pub high_beta: f64,
+
     /// Seed of every random choice: initial weights, batch order, noise, samples.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -74,6 +81,10 @@ pub struct Options {
     #[arg(long)]
     pub out: Option<PathBuf>,
 
+    /// Train nothing: redraw the rate–distortion figure into --out from these results files.
+    #[arg(long, num_args = 1..)]
+    pub plot: Vec<PathBuf>,
+
     /// A smoke test of the whole pipeline in seconds (2 passes over 500 images, 100 test
     /// images, 200 for I(x; z), k = 20, two betas): what CI runs; its numbers mean nothing.
     #[arg(long)]
@@ -85,6 +96,7 @@ pub enum Part {
     All,
     Sweep,
     Collapse,
+    Forced,
 }
 
 impl Options {
@@ -125,6 +137,7 @@ impl Options {
         ensure!(self.free_bits >= 0.0, "--free-bits must be at least 0");
         ensure!(self.warm_up > 0.0, "--warm-up must be positive");
         ensure!(self.low_beta > 0.0, "--low-beta must be positive");
+        ensure!(self.high_beta > 0.0, "--high-beta must be positive");
         ensure!(
             self.test_images != 1,
             "--test-images must be 0 (all) or at least 2"

@@ -122,6 +122,13 @@ impl Row {
 pub fn save(rows: &[Row], path: &Path) -> Result<()> {
     let mut text = format!("{HEADER}\n");
     for r in rows {
+        // The fields are written unquoted: a name with a comma would shift every column.
+        anyhow::ensure!(
+            !r.run.contains([',', '"', '\n']),
+            "{}: the model name {:?} holds a comma, quote or line break",
+            path.display(),
+            r.run
+        );
         writeln!(text, "{}", r.csv()).expect("writing to a String cannot fail");
     }
     write_atomic(path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
@@ -198,5 +205,11 @@ mod tests {
         std::fs::write(&broken, "run,decoder\nx,y\n").unwrap();
         let err = load(&broken).unwrap_err().to_string();
         assert!(err.contains("broken.csv"), "{err}");
+        let comma = Row {
+            run: "AR, ELBO".into(),
+            ..load(&path).unwrap()[0].clone()
+        };
+        let err = save(&[comma], &path).unwrap_err().to_string();
+        assert!(err.contains("AR, ELBO"), "{err}");
     }
 }

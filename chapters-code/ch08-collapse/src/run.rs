@@ -8,7 +8,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use ch05_training::grid::save_png;
 use ch06_experiments::beta::side_by_side;
-use ch07_likelihood::binarize::{self, Binarize};
+use ch07_likelihood::active::TRAIN_DRAW_PURPOSE;
+use ch07_likelihood::binarize::{self, Binarize, TEST_SEED};
 use ch07_likelihood::model::{SHAPE, new_vae};
 use ch07_likelihood::progress::{log_run, machine, now_utc};
 use image::GrayImage;
@@ -23,7 +24,7 @@ use crate::options::{Options, Part};
 use crate::rate::Recipe;
 use crate::results::{self, Row};
 use crate::samples;
-use crate::train::{Plan, train};
+use crate::train::{PassRecord, Plan, train};
 
 pub const RESULTS: &str = "results.csv";
 pub const PLANE: &str = "rate_distortion.png";
@@ -43,11 +44,12 @@ pub struct ModelSpec {
 
 // ANCHOR: models
 /// The models `options` asks for: one per beta of the sweep, with chapter 7's decoder; then
-/// the autoregressive decoder on the plain ELBO, with KL warm-up, with free bits, and with
-/// beta below 1.
+/// the autoregressive decoder on the plain ELBO, with KL warm-up, with free bits, with beta
+/// below 1, and with a beta so high that its code collapses by force (`--part forced` trains
+/// only that one).
 pub fn models(options: &Options) -> Vec<ModelSpec> {
     let mut specs = Vec::new();
-    if options.part != Part::Collapse {
+    if matches!(options.part, Part::All | Part::Sweep) {
         for &b in &options.betas {
             specs.push(ModelSpec {
                 name: format!("beta {b}"),
@@ -56,23 +58,23 @@ pub fn models(options: &Options) -> Vec<ModelSpec> {
             });
         }
     }
-    if options.part != Part::Sweep {
+    if matches!(options.part, Part::All | Part::Collapse) {
         for (name, recipe) in [
-            ("AR, ELBO".to_string(), Recipe::Beta(1.0)),
+            ("AR ELBO".to_string(), Recipe::Beta(1.0)),
             (
-                format!("AR, warm-up {}", options.warm_up),
+                format!("AR warm-up {}", options.warm_up),
                 Recipe::WarmUp {
                     passes: options.warm_up,
                 },
             ),
             (
-                format!("AR, free bits {}", options.free_bits),
+                format!("AR free bits {}", options.free_bits),
                 Recipe::FreeBits {
                     lambda: options.free_bits,
                 },
             ),
             (
-                format!("AR, beta {}", options.low_beta),
+                format!("AR beta {}", options.low_beta),
                 Recipe::Beta(options.low_beta),
             ),
         ] {
@@ -83,23 +85,43 @@ pub fn models(options: &Options) -> Vec<ModelSpec> {
             });
         }
     }
+    if options.part != Part::Sweep {
+        specs.push(forced(options));
+    }
     specs
 }
 // ANCHOR_END: models
 
-/// MNIST, binarised statically (a pixel is ink when its grey level is above 1/2), cut to the
-/// options' numbers of images.
-fn load(options: &Options) -> Result<DataSet> {
+/// The autoregressive decoder with its code priced out of use: a KL weight so high that the
+/// encoder's best answer is the prior, and the model is, in effect, the masked layer alone. Its
+/// log p(x) is what the plain ELBO would have had by collapsing.
+fn forced(options: &Options) -> ModelSpec {
+    ModelSpec {
+        name: format!("AR beta {} (collapse forced)", options.high_beta),
+        autoregressive: true,
+        recipe: Recipe::Beta(options.high_beta),
+    }
+}
+
+// ANCHOR: load
+/// MNIST binarised once and for all by drawing each pixel as ink with probability equal to its
+/// grey level, the kind of fixed binary data set Larochelle & Murray (2011) scored their fully
+/// visible models on: the test images as chapter 7 draws them, the training images from
+/// chapter 7's stream for one such draw; then cut to `--limit` training images.
+pub fn load(options: &Options) -> Result<DataSet> {
     let mut data = mnist::load(&DataOptions {
         dataset: Dataset::Mnist,
         data_dir: options.data_dir.clone(),
     })?;
+    binarize::prepare(&mut data, Binarize::Dynamic);
+    let mut rng = support::seeds::stream(TEST_SEED, TRAIN_DRAW_PURPOSE, 0, *b"binarize");
+    binarize::draw_bytes(&mut data.train.images, &mut rng);
     if options.limit > 0 {
         data.train = data.train.first(options.limit);
     }
-    binarize::prepare(&mut data, Binarize::Static);
     Ok(data)
 }
+// ANCHOR_END: load
 
 fn command_line() -> String {
     let mut args = std::env::args();
@@ -123,6 +145,13 @@ pub fn run(options: &Options) -> Result<()> {
         .clone()
         .unwrap_or_else(|| support::paths::default_out("ch08-collapse"));
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    if !options.plot.is_empty() {
+        let mut rows = Vec::new();
+        for path in &options.plot {
+            rows.extend(results::load(path)?);
+        }
+        return figure::plane(&rows, &out.join(PLANE));
+    }
     let data = load(options)?;
     let start = Instant::now();
     log_run(
@@ -137,7 +166,11 @@ pub fn run(options: &Options) -> Result<()> {
     let (mut rows, mut sweep_pictures, mut collapse_pictures) =
         (Vec::new(), Vec::new(), Vec::new());
     for spec in models(options) {
-        let (row, picture) = one_model(&spec, options, &data)?;
+        let (row, picture, records) = one_model(&spec, options, &data)?;
+        save_progress(
+            &records,
+            &out.join(format!("progress-{}.csv", slug(&spec.name))),
+        )?;
         println!(
             "{}: R {:.2}, D {:.2}, log p(x) {:.2}, I {:.2}, active {} ({:.1} s training)",
             row.run,
@@ -173,7 +206,7 @@ pub fn run(options: &Options) -> Result<()> {
     )?;
     println!("\n{}\n", results::markdown(&rows));
     println!(
-        "Binarised MNIST (static), {} passes over {} training images; log p(x), R and D on {} \
+        "MNIST binarised once (stochastically), {} passes over {} training images; log p(x), R and D on {} \
          test images (k = {}), I(x; z) and active units on {}; seed {}; {minutes:.1} minutes. \
          Written to {}.",
         options.passes,
@@ -189,7 +222,11 @@ pub fn run(options: &Options) -> Result<()> {
 
 // ANCHOR: one_model
 /// Trains, scores and draws the model of `spec`.
-fn one_model(spec: &ModelSpec, options: &Options, data: &DataSet) -> Result<(Row, GrayImage)> {
+fn one_model(
+    spec: &ModelSpec,
+    options: &Options,
+    data: &DataSet,
+) -> Result<(Row, GrayImage, Vec<PassRecord>)> {
     let vae = new_vae(SHAPE, options.seed, data.train.images.view());
     let autoregressive = spec
         .autoregressive
@@ -229,7 +266,7 @@ fn one_model(spec: &ModelSpec, options: &Options, data: &DataSet) -> Result<(Row
         &scores,
         seconds,
     );
-    Ok((row, samples::row(&model, SAMPLES, options.seed)))
+    Ok((row, samples::row(&model, SAMPLES, options.seed), records))
 }
 // ANCHOR_END: one_model
 
@@ -245,4 +282,33 @@ fn captioned(pictures: &[(GrayImage, String)]) -> Result<GrayImage> {
         x += p.width() + gap;
     }
     Ok(support::plot::with_captions(&joined, 24, &captions)?)
+}
+
+/// A model's name as a file name: `AR free bits 0.25` becomes `ar-free-bits-0-25`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+pub const PROGRESS_HEADER: &str = "pass,distortion,rate,seconds";
+
+/// Each pass's training averages (nats per image, over the pass's batches as they were
+/// trained), written atomically.
+fn save_progress(records: &[PassRecord], path: &Path) -> Result<()> {
+    let mut text = format!("{PROGRESS_HEADER}\n");
+    for r in records {
+        text.push_str(&format!(
+            "{},{:.4},{:.4},{:.2}\n",
+            r.pass, r.distortion, r.rate, r.seconds
+        ));
+    }
+    support::atomic::write_atomic(path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
