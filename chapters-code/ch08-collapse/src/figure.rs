@@ -72,3 +72,33 @@ pub fn plane(rows: &[Row], path: &Path) -> Result<()> {
     Ok(())
 }
 // ANCHOR_END: plane
+
+/// One line of a `progress-*.csv` file.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct PassRow {
+    pub pass: usize,
+    pub distortion: f64,
+    pub rate: f64,
+    pub seconds: f64,
+}
+
+// ANCHOR: curves
+/// Draws each model's training rate, pass by pass, from `(name, rows)`: how fast each recipe's
+/// code grows or shrinks while the decoder learns.
+pub fn rate_curves(models: &[(String, Vec<PassRow>)], path: &Path) -> Result<()> {
+    let mut chart = Chart::new(
+        "Rate during training (averaged over each pass's batches)",
+        "pass",
+        "rate R (nats)",
+    )
+    .size(720, 420)
+    .legend(LegendPosition::UpperRight);
+    for (i, (name, rows)) in models.iter().enumerate() {
+        let points = rows.iter().map(|r| (r.pass as f64, r.rate)).collect();
+        chart =
+            chart.with_line(Series::new(name.clone(), points).color(PALETTE[i % PALETTE.len()]));
+    }
+    chart.save_png(path)?;
+    Ok(())
+}
+// ANCHOR_END: curves

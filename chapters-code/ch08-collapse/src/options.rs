@@ -85,6 +85,11 @@ pub struct Options {
     #[arg(long, num_args = 1..)]
     pub plot: Vec<PathBuf>,
 
+    /// Train nothing: draw the rate by pass of the models whose progress files are in this
+    /// folder, named as `--part collapse` names them, into the same folder.
+    #[arg(long)]
+    pub curves: Option<PathBuf>,
+
     /// A smoke test of the whole pipeline in seconds (2 passes over 500 images, 100 test
     /// images, 200 for I(x; z), k = 20, two betas): what CI runs; its numbers mean nothing.
     #[arg(long)]

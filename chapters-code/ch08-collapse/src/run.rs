@@ -145,6 +145,9 @@ pub fn run(options: &Options) -> Result<()> {
         .clone()
         .unwrap_or_else(|| support::paths::default_out("ch08-collapse"));
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    if let Some(dir) = &options.curves {
+        return curves(options, dir);
+    }
     if !options.plot.is_empty() {
         let mut rows = Vec::new();
         for path in &options.plot {
@@ -295,6 +298,24 @@ pub fn slug(name: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
+}
+
+pub const CURVES: &str = "rate_by_pass.png";
+
+/// Reads the progress file of each autoregressive model of `options` from `dir`, and draws
+/// their rates by pass.
+fn curves(options: &Options, dir: &Path) -> Result<()> {
+    let mut all = Vec::new();
+    let collapse = Options {
+        part: Part::Collapse,
+        ..options.clone()
+    };
+    for spec in models(&collapse) {
+        let path = dir.join(format!("progress-{}.csv", slug(&spec.name)));
+        let rows: Vec<figure::PassRow> = support::table::read(&path, PROGRESS_HEADER)?;
+        all.push((spec.name, rows));
+    }
+    figure::rate_curves(&all, &dir.join(CURVES))
 }
 
 pub const PROGRESS_HEADER: &str = "pass,distortion,rate,seconds";

@@ -1,0 +1,200 @@
+//! The numbers of the chapter's prose, each computed here from the committed results files
+//! (`book/media/ch08-collapse/quick/`) or from the code, and looked for on the page.
+
+use std::path::PathBuf;
+
+use ch08_collapse::results::{self, Row};
+
+fn media(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../book/media/ch08-collapse/quick")
+        .join(path)
+}
+
+/// The page with every run of whitespace made one space.
+fn page() -> String {
+    support::book::flat(&support::book::read("ch08-collapse.md").unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn says(quoted: &str) {
+    assert!(page().contains(quoted), "the page should say {quoted:?}");
+}
+
+fn rows(file: &str) -> Vec<Row> {
+    results::load(&media(file)).unwrap_or_else(|e| panic!("{e:#}"))
+}
+
+fn find<'a>(rows: &'a [Row], run: &str) -> &'a Row {
+    rows.iter()
+        .find(|r| r.run == run)
+        .unwrap_or_else(|| panic!("no row {run:?}"))
+}
+
+#[test]
+fn the_sweep_table_is_the_results_file() {
+    let all = rows("results.csv");
+    let sweep: Vec<Row> = all
+        .iter()
+        .filter(|r| r.decoder == "plain")
+        .cloned()
+        .collect();
+    assert_eq!(sweep.len(), 7);
+    for r in &all {
+        assert_eq!(
+            (
+                r.seed,
+                r.passes,
+                r.train_images,
+                r.test_images,
+                r.k,
+                r.mi_images
+            ),
+            (1, 30, 10_000, 1_000, 500, 10_000),
+            "{}",
+            r.run
+        );
+    }
+    says(&support::book::flat(&results::markdown(&sweep)));
+    says(
+        "every model trained for 30 passes over the first 10,000 training images, scored on the first 1,000 test images with $K = 500$",
+    );
+}
+
+#[test]
+fn the_sweep_claims() {
+    let all = rows("results.csv");
+    let b = |x: &str| find(&all, &format!("beta {x}")).clone();
+    let (b01, b025, b05, b1, b2, b4, b8) = (
+        b("0.1"),
+        b("0.25"),
+        b("0.5"),
+        b("1"),
+        b("2"),
+        b("4"),
+        b("8"),
+    );
+    says(&format!(
+        "$\\beta = 0.1$ and $\\beta = 8$ have ELBOs of {:.2} and {:.2} nats, {:.2} apart, with rates of {:.2} and {:.2} nats; $\\beta = 0.5$ and $\\beta = 2$ have {:.2} and {:.2}, {:.2} apart, with rates of {:.2} and {:.2}.",
+        b01.elbo,
+        b8.elbo,
+        b01.elbo - b8.elbo,
+        b01.rate,
+        b8.rate,
+        b05.elbo,
+        b2.elbo,
+        b05.elbo - b2.elbo,
+        b05.rate,
+        b2.rate
+    ));
+    // beta = 1 is best on both scores.
+    let sweep = [&b01, &b025, &b05, &b1, &b2, &b4, &b8];
+    assert!(
+        sweep
+            .iter()
+            .all(|r| r.elbo <= b1.elbo && r.log_px <= b1.log_px)
+    );
+    says(&format!(
+        "$\\beta = 1$ has the highest ELBO, {:.2} nats",
+        b1.elbo
+    ));
+    says(&format!("highest $\\log p_\\theta(x)$, {:.2}", b1.log_px));
+    says(&format!(
+        "$\\beta = 0.5$ comes within {:.2} nats of it in $\\log p_\\theta(x)$ with {:.2} more nats of rate",
+        b1.log_px - b05.log_px,
+        b05.rate - b1.rate
+    ));
+    // The information estimate's ceiling, log N for the 10,000 test images.
+    let ceiling = (10_000f64).ln();
+    says(&format!(
+        "its ceiling, {ceiling:.2} nats, for $\\beta \\le 0.25$"
+    ));
+    for r in [&b01, &b025] {
+        assert_eq!(
+            format!("{:.2}", r.mutual_information),
+            format!("{ceiling:.2}")
+        );
+    }
+    let worst = [&b05, &b1]
+        .iter()
+        .map(|r| ceiling - r.mutual_information)
+        .fold(0.0, f64::max);
+    assert!(worst < 0.12, "{worst}");
+    says("within 0.12 nats of it up to $\\beta = 1$");
+    says(&format!(
+        "({:.2} at $\\beta = 4$, {:.2} at $\\beta = 8$)",
+        b4.mutual_information, b8.mutual_information
+    ));
+    says(&format!(
+        "At $\\beta = 0.1$, {:.2} of the {:.2} nats of rate",
+        b01.marginal_kl, b01.rate
+    ));
+    assert_eq!((b01.active_units, b025.active_units), (50, 50));
+    says(&format!(
+        "{} and {} at $\\beta = 0.5$ and $1$, and {} at $\\beta = 8$",
+        b05.active_units, b1.active_units, b8.active_units
+    ));
+}
+
+#[test]
+fn the_known_answer_of_the_information_estimator() {
+    // x ~ N(0, 1), q(z | x) = N(x, 1/4): a Gaussian channel of signal-to-noise ratio 4.
+    let info = 5f64.ln() / 2.0;
+    let marginal = (0.25 - 1.25f64.ln()) / 2.0;
+    says(&format!("$\\frac12 \\ln(1 + 4) \\approx {info:.3}$ nats"));
+    says(&format!(
+        "$\\frac12(\\frac14 - \\ln\\frac54) \\approx {marginal:.3}$ nats"
+    ));
+    says(&format!(
+        "$\\log 10{{,}}000 \\approx {:.2}$ nats",
+        10_000f64.ln()
+    ));
+}
+
+/// Seed 1's autoregressive models: the run's four and the forced-collapse reference.
+fn autoregressive_seed_1() -> Vec<Row> {
+    let mut all = rows("results.csv");
+    all.extend(rows("forced-seed-1/results.csv"));
+    all.retain(|r| r.decoder == "autoregressive");
+    all
+}
+
+#[test]
+fn the_collapse_table_and_claims() {
+    let ar = autoregressive_seed_1();
+    assert_eq!(ar.len(), 5);
+    says(&support::book::flat(&results::markdown(&ar)));
+    let all = rows("results.csv");
+    let (e, b1) = (find(&ar, "AR ELBO"), find(&all, "beta 1"));
+    let forced = find(&ar, "AR beta 100 (collapse forced)");
+    assert_eq!(
+        (forced.seed, forced.passes, forced.train_images),
+        (1, 30, 10_000)
+    );
+    says(&format!(
+        "Its rate is {:.2} nats, far from zero; lower than the {:.2} of chapter 7's decoder trained on the same ELBO, with {} active units against {}, while the estimate of $I(x; z)$, {:.2} nats, stays near its ceiling.",
+        e.rate, b1.rate, e.active_units, b1.active_units, e.mutual_information
+    ));
+    assert!(e.rate > 1.0 && e.rate < b1.rate && e.distortion < b1.distortion);
+    says(&format!(
+        "the distortion is {:.2} nats against {:.2} on a smaller rate, and $\\log p_\\theta(x)$ rose from {:.2} to {:.2}.",
+        e.distortion, b1.distortion, b1.log_px, e.log_px
+    ));
+    assert!(forced.rate < 0.005 && forced.active_units == 0);
+    says(&format!(
+        "the same model reaches {:.2}: the code is worth {:.2} nats of $\\log p_\\theta(x)$ to it, and the plain-ELBO model's ELBO, {:.2}, is {:.2} nats above the collapsed model's, {:.2}.",
+        forced.log_px,
+        e.log_px - forced.log_px,
+        e.elbo,
+        e.elbo - forced.elbo,
+        forced.elbo
+    ));
+    says(&format!(
+        "The forced-collapse model, {:.2} nats here",
+        forced.log_px
+    ));
+    says(&format!(
+        "with a rate of {:.2} nats the estimate and the ELBO agree to within {:.2} nats",
+        forced.rate,
+        forced.log_px - forced.elbo
+    ));
+}
