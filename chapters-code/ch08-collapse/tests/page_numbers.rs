@@ -198,3 +198,194 @@ fn the_collapse_table_and_claims() {
         forced.log_px - forced.elbo
     ));
 }
+
+/// Every model of one seed: the sweep and the autoregressive models.
+fn seed(s: u64) -> Vec<Row> {
+    let files: [&str; 2] = match s {
+        1 => ["results.csv", "forced-seed-1/results.csv"],
+        2 => ["sweep-seed-2/results.csv", "collapse-seed-2/results.csv"],
+        3 => ["sweep-seed-3/results.csv", "collapse-seed-3/results.csv"],
+        _ => unreachable!(),
+    };
+    let all: Vec<Row> = files.iter().flat_map(|f| rows(f)).collect();
+    for r in &all {
+        assert_eq!(
+            (r.seed, r.passes, r.train_images, r.k),
+            (s, 30, 10_000, 500),
+            "{}",
+            r.run
+        );
+    }
+    all
+}
+
+/// The models compared over the three seeds, in the table's order.
+const COMPARED: [&str; 6] = [
+    "beta 1",
+    "AR ELBO",
+    "AR warm-up 10",
+    "AR free bits 0.25",
+    "AR beta 0.5",
+    "AR beta 100 (collapse forced)",
+];
+
+/// The three seeds' table: each cell the values of seeds 1, 2 and 3.
+fn seeds_table(seeds: &[Vec<Row>]) -> String {
+    let mut out =
+        String::from("| model | R | log p(x) | I(x; z) | active units |\n|---|---|---|---|---|");
+    for name in COMPARED {
+        let r: Vec<&Row> = seeds.iter().map(|s| find(s, name)).collect();
+        let cells =
+            |f: &dyn Fn(&Row) -> String| r.iter().map(|r| f(r)).collect::<Vec<_>>().join(" / ");
+        out.push_str(&format!(
+            "\n| {name} | {} | {} | {} | {} |",
+            cells(&|r| format!("{:.2}", r.rate)),
+            cells(&|r| format!("{:.2}", r.log_px)),
+            cells(&|r| format!("{:.2}", r.mutual_information)),
+            cells(&|r| r.active_units.to_string()),
+        ));
+    }
+    out
+}
+
+#[test]
+fn the_three_seeds() {
+    let seeds: Vec<Vec<Row>> = (1..=3).map(seed).collect();
+    says(&support::book::flat(&seeds_table(&seeds)));
+    let each = |name: &str| -> Vec<Row> { seeds.iter().map(|s| find(s, name).clone()).collect() };
+    let (elbo, warm, free, half, forced, plain) = (
+        each("AR ELBO"),
+        each("AR warm-up 10"),
+        each("AR free bits 0.25"),
+        each("AR beta 0.5"),
+        each("AR beta 100 (collapse forced)"),
+        each("beta 1"),
+    );
+    let range = |v: &[Row], f: fn(&Row) -> f64| {
+        let values: Vec<f64> = v.iter().map(f).collect();
+        (
+            values.iter().copied().fold(f64::INFINITY, f64::min),
+            values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
+    };
+    // The plain ELBO keeps a code at every seed.
+    let (lo, hi) = range(&elbo, |r| r.rate);
+    assert!(lo > 1.0);
+    says(&format!(
+        "the plain ELBO's rate is between {lo:.2} and {hi:.2} nats"
+    ));
+    // What the code is worth: the plain ELBO's log p(x) over the forced collapse's, per seed.
+    let worth: Vec<String> = elbo
+        .iter()
+        .zip(&forced)
+        .map(|(e, f)| format!("{:.2}", e.log_px - f.log_px))
+        .collect();
+    assert!(
+        elbo.iter()
+            .zip(&forced)
+            .all(|(e, f)| e.log_px > f.log_px + 5.0 && e.elbo > f.elbo)
+    );
+    says(&format!(
+        "worth {} nats of $\\log p_\\theta(x)$ at seeds 1, 2 and 3",
+        worth.join(", ")
+    ));
+    // Warm-up: more rate and more units than the ELBO at every seed, and no more likelihood.
+    let diff = |a: &[Row], b: &[Row], f: fn(&Row) -> f64| -> (f64, f64) {
+        let d: Vec<f64> = a.iter().zip(b).map(|(a, b)| f(a) - f(b)).collect();
+        (
+            d.iter().copied().fold(f64::INFINITY, f64::min),
+            d.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
+    };
+    let (r_lo, r_hi) = diff(&warm, &elbo, |r| r.rate);
+    let (l_lo, l_hi) = diff(&elbo, &warm, |r| r.log_px);
+    assert!(r_lo > 0.0 && l_lo > 0.0);
+    assert!(
+        warm.iter()
+            .zip(&elbo)
+            .all(|(w, e)| w.active_units > e.active_units)
+    );
+    says(&format!(
+        "KL warm-up ends with {r_lo:.2} to {r_hi:.2} nats more rate than the plain ELBO and more active units, at every seed, and a $\\log p_\\theta(x)$ lower by {l_lo:.2} to {l_hi:.2} nats"
+    ));
+    // Free bits: every unit active, at a price in likelihood.
+    assert!(free.iter().all(|r| r.active_units == 50));
+    let (l_lo, l_hi) = diff(&elbo, &free, |r| r.log_px);
+    assert!(l_lo > 0.0);
+    says(&format!(
+        "keep all 50 units active at every seed, for a $\\log p_\\theta(x)$ {l_lo:.2} to {l_hi:.2} nats lower than the plain ELBO's"
+    ));
+    // beta = 0.5: the most rate and the lowest likelihood of the three remedies.
+    for (i, h) in half.iter().enumerate() {
+        for other in [&warm[i], &free[i], &elbo[i]] {
+            assert!(h.rate > other.rate && h.log_px < other.log_px);
+        }
+    }
+    let (lo, hi) = range(&half, |r| r.rate);
+    says(&format!(
+        "$\\beta = 0.5$ buys the most rate, {lo:.2} to {hi:.2} nats"
+    ));
+    // Chapter 7's decoder on the same ELBO, beside them.
+    let (lo, hi) = range(&plain, |r| r.rate);
+    says(&format!(
+        "chapter 7's decoder on the same ELBO keeps {lo:.2} to {hi:.2} nats"
+    ));
+}
+
+#[test]
+fn chapter_7s_active_units() {
+    #[derive(serde::Deserialize)]
+    struct Count {
+        images: String,
+        threshold: f64,
+        active: usize,
+        latent: usize,
+    }
+    let path = media("../../ch07-likelihood/full/active_units.csv");
+    let counts: Vec<Count> =
+        support::table::read(&path, "images,image_count,threshold,active,latent")
+            .unwrap_or_else(|e| panic!("{e}"));
+    let c = counts
+        .iter()
+        .find(|c| c.images == "test" && c.threshold == 0.01)
+        .expect("the test images at Burda et al.'s threshold");
+    says(&format!(
+        "ends with {} of its {} latent units in use",
+        c.active, c.latent
+    ));
+    says(&format!("Chapter 7's {} active units", c.active));
+}
+
+#[test]
+fn the_rates_by_pass_of_seed_2() {
+    use ch08_collapse::figure::PassRow;
+    use ch08_collapse::run::PROGRESS_HEADER;
+    let read = |name: &str| -> Vec<PassRow> {
+        support::table::read(
+            &media(&format!("collapse-seed-2/progress-{name}.csv")),
+            PROGRESS_HEADER,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (warm, elbo) = (read("ar-warm-up-10"), read("ar-elbo"));
+    assert_eq!((warm.len(), elbo.len()), (30, 30));
+    let at = |v: &[PassRow], pass: usize| v[pass - 1].rate;
+    says(&format!(
+        "the first pass's rate is {:.2} nats",
+        at(&warm, 1)
+    ));
+    let late: Vec<f64> = elbo[9..].iter().map(|r| r.rate).collect();
+    let spread = late.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        - late.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(spread < 0.5, "{spread}");
+    says("it stays within half a nat from pass 10 on");
+    // Warm-up's rate still falls after beta reaches 1; the ELBO's is flat from pass 10 on.
+    assert!(warm.windows(2).skip(9).all(|w| w[1].rate < w[0].rate));
+    says(&format!(
+        "it falls from {:.2} nats at pass 10, when $\\beta$ reaches 1, to {:.2} at pass 30, still falling at every pass; the plain ELBO's is {:.2} at pass 10 and {:.2} at pass 30",
+        at(&warm, 10),
+        at(&warm, 30),
+        at(&elbo, 10),
+        at(&elbo, 30)
+    ));
+}
