@@ -272,7 +272,7 @@ fn the_three_seeds() {
     let (lo, hi) = range(&elbo, |r| r.rate);
     assert!(lo > 1.0);
     says(&format!(
-        "the plain ELBO's rate is between {lo:.2} and {hi:.2} nats"
+        "plain ELBO's rate is between {lo:.2} and {hi:.2} nats"
     ));
     // What the code is worth: the plain ELBO's log p(x) over the forced collapse's, per seed.
     let worth: Vec<String> = elbo
@@ -300,6 +300,15 @@ fn the_three_seeds() {
     let (r_lo, r_hi) = diff(&warm, &elbo, |r| r.rate);
     let (l_lo, l_hi) = diff(&elbo, &warm, |r| r.log_px);
     assert!(r_lo > 0.0 && l_lo > 0.0);
+    let smallest_se = warm
+        .iter()
+        .chain(&elbo)
+        .map(|r| r.log_px_se)
+        .fold(f64::INFINITY, f64::min);
+    assert!(l_hi < smallest_se, "{l_hi} {smallest_se}");
+    says(
+        "a difference of one sign at all three seeds, but smaller than one model's standard error",
+    );
     assert!(
         warm.iter()
             .zip(&elbo)
@@ -319,6 +328,7 @@ fn the_three_seeds() {
     for (i, h) in half.iter().enumerate() {
         for other in [&warm[i], &free[i], &elbo[i]] {
             assert!(h.rate > other.rate && h.log_px < other.log_px);
+            assert!(h.distortion < other.distortion);
         }
     }
     let (lo, hi) = range(&half, |r| r.rate);
@@ -388,4 +398,62 @@ fn the_rates_by_pass_of_seed_2() {
         at(&elbo, 10),
         at(&elbo, 30)
     ));
+}
+
+#[test]
+fn the_times_of_the_runs() {
+    #[derive(serde::Deserialize)]
+    struct Cpu {
+        run: String,
+        user_seconds: f64,
+    }
+    let cpu: Vec<Cpu> = support::table::read(&media("cpu_seconds.csv"), "run,user_seconds")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let of = |run: &str| {
+        cpu.iter()
+            .find(|c| c.run == run)
+            .unwrap_or_else(|| panic!("{run}"))
+            .user_seconds
+    };
+    let (quick, forced) = (of("quick"), of("forced-seed-1"));
+    says(&format!(
+        "took {quick:.2} and {forced:.2} seconds of CPU on one thread"
+    ));
+    assert_eq!(((quick + forced) / 60.0).round(), 9.0);
+    says("so about nine minutes on an idle core");
+    says(&format!(
+        "minutes of wall time and {quick:.2} seconds of CPU on one thread"
+    ));
+    let runs = std::fs::read_to_string(media("runs.txt")).unwrap();
+    let minutes = runs
+        .lines()
+        .find_map(|l| l.split("finished after ").nth(1))
+        .expect("a finished run");
+    says(&format!("shared with other jobs: {minutes} of wall time"));
+    says(&format!(
+        "the collapse studies took {:.2} and {:.2} seconds of CPU, the sweeps {:.2} and {:.2}",
+        of("collapse-seed-2"),
+        of("collapse-seed-3"),
+        of("sweep-seed-2"),
+        of("sweep-seed-3")
+    ));
+}
+
+#[test]
+fn the_sweep_at_the_other_seeds() {
+    for s in 1..=3 {
+        let all = seed(s);
+        let sweep: Vec<&Row> = all.iter().filter(|r| r.decoder == "plain").collect();
+        assert_eq!(sweep.len(), 7);
+        let b1 = find(&all, "beta 1");
+        assert!(
+            sweep
+                .iter()
+                .all(|r| r.elbo <= b1.elbo && r.log_px <= b1.log_px),
+            "seed {s}"
+        );
+    }
+    says(
+        "At seeds 2 and 3 too, $\\beta = 1$ has the highest ELBO and the highest $\\log p_\\theta(x)$ of the sweep.",
+    );
 }
