@@ -16,7 +16,8 @@ use clap::{Parser, ValueEnum};
 #[command(version)]
 pub struct Options {
     /// Which models to train: the beta sweep, the collapse study, or both; `forced` trains only
-    /// the collapse study's forced-collapse reference.
+    /// the collapse study's forced-collapse reference; `revive` trains chapter 7's decoder with
+    /// warm-up and with free bits.
     #[arg(long, value_enum, default_value_t = Part::All)]
     pub part: Part,
 
@@ -102,6 +103,7 @@ pub enum Part {
     Sweep,
     Collapse,
     Forced,
+    Revive,
 }
 
 impl Options {

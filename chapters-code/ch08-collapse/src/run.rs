@@ -85,12 +85,36 @@ pub fn models(options: &Options) -> Vec<ModelSpec> {
             });
         }
     }
-    if options.part != Part::Sweep {
+    if matches!(options.part, Part::All | Part::Collapse | Part::Forced) {
         specs.push(forced(options));
+    }
+    if options.part == Part::Revive {
+        specs.extend(revive(options));
     }
     specs
 }
 // ANCHOR_END: models
+
+/// Chapter 7's decoder with the remedies, to see whether they keep its units in use and at
+/// what price in log p(x) (`--part revive`; its ELBO is the sweep's `beta 1`).
+fn revive(options: &Options) -> Vec<ModelSpec> {
+    vec![
+        ModelSpec {
+            name: format!("warm-up {}", options.warm_up),
+            autoregressive: false,
+            recipe: Recipe::WarmUp {
+                passes: options.warm_up,
+            },
+        },
+        ModelSpec {
+            name: format!("free bits {}", options.free_bits),
+            autoregressive: false,
+            recipe: Recipe::FreeBits {
+                lambda: options.free_bits,
+            },
+        },
+    ]
+}
 
 /// The autoregressive decoder with its code priced out of use: a KL weight so high that the
 /// encoder's best answer is the prior, and the model is, in effect, the masked layer alone. Its

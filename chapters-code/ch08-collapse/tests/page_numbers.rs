@@ -369,6 +369,10 @@ fn chapter_7s_active_units() {
         c.active, c.latent
     ));
     says(&format!("Chapter 7's {} active units", c.active));
+    says(&format!(
+        "where the plain ELBO has switched off {} units",
+        c.latent - c.active
+    ));
 }
 
 #[test]
@@ -442,6 +446,12 @@ fn the_times_of_the_runs() {
         of("sweep-seed-2"),
         of("sweep-seed-3")
     ));
+    says(&format!(
+        "({:.2}, {:.2} and {:.2} seconds of CPU)",
+        of("revive-seed-1"),
+        of("revive-seed-2"),
+        of("revive-seed-3")
+    ));
 }
 
 #[test]
@@ -461,4 +471,96 @@ fn the_sweep_at_the_other_seeds() {
     says(
         "At seeds 2 and 3 too, $\\beta = 1$ has the highest ELBO and the highest $\\log p_\\theta(x)$ of the sweep.",
     );
+}
+
+#[test]
+fn the_remedies_on_chapter_7s_decoder() {
+    let of = |file: String, name: &str| find(&rows(&file), name).clone();
+    let seeds = [1u64, 2, 3];
+    let sweep = |s: u64| match s {
+        1 => "results.csv".to_string(),
+        s => format!("sweep-seed-{s}/results.csv"),
+    };
+    let b1: Vec<Row> = seeds.iter().map(|&s| of(sweep(s), "beta 1")).collect();
+    let revive = |name: &str| -> Vec<Row> {
+        seeds
+            .iter()
+            .map(|&s| of(format!("revive-seed-{s}/results.csv"), name))
+            .collect()
+    };
+    let (warm, free) = (revive("warm-up 10"), revive("free bits 0.25"));
+    for (r, s) in warm.iter().chain(&free).zip(seeds.iter().cycle()) {
+        assert_eq!(
+            (r.seed, r.passes, r.train_images, r.decoder.as_str()),
+            (*s, 30, 10_000, "plain")
+        );
+    }
+    // The table: R, D, log p(x) and active units, seeds 1 / 2 / 3.
+    let mut table =
+        String::from("| model | R | D | log p(x) | active units |\n|---|---|---|---|---|");
+    for (name, v) in [
+        ("beta 1", &b1),
+        ("warm-up 10", &warm),
+        ("free bits 0.25", &free),
+    ] {
+        let cells = |f: &dyn Fn(&Row) -> String| v.iter().map(f).collect::<Vec<_>>().join(" / ");
+        table.push_str(&format!(
+            "\n| {name} | {} | {} | {} | {} |",
+            cells(&|r| format!("{:.2}", r.rate)),
+            cells(&|r| format!("{:.2}", r.distortion)),
+            cells(&|r| format!("{:.2}", r.log_px)),
+            cells(&|r| r.active_units.to_string()),
+        ));
+    }
+    says(&support::book::flat(&table));
+    let span = |d: Vec<f64>| {
+        let lo = d.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = d.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        format!("{lo:.2} to {hi:.2}")
+    };
+    let d = |a: &[Row], b: &[Row], f: fn(&Row) -> f64| -> Vec<f64> {
+        a.iter().zip(b).map(|(a, b)| f(a) - f(b)).collect()
+    };
+    let au = |v: &[Row]| span(v.iter().map(|r| r.active_units as f64).collect()).replace(".00", "");
+    says("42, 40 and 42 of 50 stay active at the three seeds");
+    assert_eq!(
+        b1.iter().map(|r| r.active_units).collect::<Vec<_>>(),
+        [42, 40, 42]
+    );
+    // Free bits: every unit, more rate, less likelihood.
+    assert!(free.iter().all(|r| r.active_units == 50));
+    assert!(
+        free.iter()
+            .zip(&b1)
+            .all(|(f, b)| f.rate > b.rate && f.log_px < b.log_px)
+    );
+    says(&format!(
+        "with {} nats more rate than the ELBO's model, and a $\\log p_\\theta(x)$ {} nats lower",
+        span(d(&free, &b1, |r| r.rate)),
+        span(d(&b1, &free, |r| r.log_px))
+    ));
+    // Warm-up: more likelihood at every seed, less than one standard error, fewer units.
+    let gain = d(&warm, &b1, |r| r.log_px);
+    assert!(gain.iter().all(|&g| g > 0.0));
+    let se = warm
+        .iter()
+        .chain(&b1)
+        .map(|r| r.log_px_se)
+        .fold(f64::INFINITY, f64::min);
+    assert!(gain.iter().all(|&g| g < se));
+    assert!(
+        warm.iter()
+            .zip(&b1)
+            .all(|(w, b)| w.active_units < b.active_units && w.rate > b.rate)
+    );
+    says(&format!(
+        "Its $\\log p_\\theta(x)$ is {} nats higher than the ELBO's model's at every seed",
+        span(gain)
+    ));
+    says(&format!(
+        "it spends {} nats more rate, in fewer active units ({} against {})",
+        span(d(&warm, &b1, |r| r.rate)),
+        au(&warm),
+        au(&b1)
+    ));
 }
