@@ -8,6 +8,7 @@ mod ch03;
 mod ch04;
 mod ch05;
 mod ch06;
+mod ch08;
 mod ch09;
 
 use std::path::PathBuf;
