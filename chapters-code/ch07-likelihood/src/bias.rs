@@ -15,6 +15,7 @@ use mnist::unit_pixels;
 use ndarray::{Array2, ArrayView2};
 use serde::Deserialize;
 use support::atomic::write_atomic;
+use support::plot::{Chart, LegendPosition, Marker, PALETTE, PointGroup, Series};
 use support::seeds::stream;
 use support::summary::Summary;
 use support::table;
@@ -255,6 +256,96 @@ pub fn markdown(rows: &[Row]) -> String {
         .expect("writing to a String cannot fail");
     }
     text
+}
+
+// ANCHOR: chart
+/// The K-curves as a picture: each data set's importance-sampled estimate minus forward AIS
+/// with the most steps, digit by digit and averaged, against log10 K, with error bars of two
+/// paired standard errors; AIS at 0, and reverse AIS, where measured, above it.
+pub fn chart(rows: &[Row]) -> Chart {
+    let reference = rows
+        .iter()
+        .filter(|r| r.estimator == "ais")
+        .map(|r| r.budget)
+        .max()
+        .unwrap_or(0);
+    let ks: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.estimator == "is")
+        .map(|r| (r.budget as f64).log10())
+        .collect();
+    let (left, right) = (
+        ks.iter().copied().fold(f64::INFINITY, f64::min),
+        ks.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    let mut chart = Chart::new(
+        "How far below forward AIS the importance-sampled estimate sits",
+        "log10 K (importance samples per digit)",
+        format!("estimate minus AIS ({reference} steps), nats"),
+    )
+    .size(720, 480)
+    .legend(LegendPosition::LowerRight);
+    for (i, data) in ["test", "simulated"].into_iter().enumerate() {
+        let curve: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r.data == data && r.estimator == "is")
+            .collect();
+        let points: Vec<(f64, f64)> = curve
+            .iter()
+            .map(|r| ((r.budget as f64).log10(), r.minus_ais.mean))
+            .collect();
+        chart = chart.with_line(
+            Series::new(
+                format!("importance sampling, {data} digits"),
+                points.clone(),
+            )
+            .color(PALETTE[i]),
+        );
+        chart = chart.with_points(
+            PointGroup::new(String::new(), points)
+                .color(PALETTE[i])
+                .marker(Marker::Dot, 3),
+        );
+        for r in curve {
+            let (x, m, e) = (
+                (r.budget as f64).log10(),
+                r.minus_ais.mean,
+                2.0 * r.minus_ais.standard_error,
+            );
+            chart = chart.with_line(
+                Series::new(String::new(), vec![(x, m - e), (x, m + e)]).color(PALETTE[i]),
+            );
+        }
+        if let Some(upper) = rows
+            .iter()
+            .find(|r| r.data == data && r.estimator == "ais-reverse" && r.budget == reference)
+        {
+            chart = chart.with_line(
+                Series::new(
+                    format!("reverse AIS, {data} digits (an upper estimate)"),
+                    vec![(left, upper.minus_ais.mean), (right, upper.minus_ais.mean)],
+                )
+                .color(PALETTE[i])
+                .stroke(1, true),
+            );
+        }
+    }
+    chart.with_line(
+        Series::new(
+            format!("forward AIS, {reference} steps (a lower estimate)"),
+            vec![(left, 0.0), (right, 0.0)],
+        )
+        .color(PALETTE[7])
+        .stroke(1, true),
+    )
+}
+// ANCHOR_END: chart
+
+/// Writes [`chart`] to `path`, whole or not at all.
+pub fn save_chart(rows: &[Row], path: &Path) -> Result<()> {
+    chart(rows)
+        .save_png(path)
+        .with_context(|| format!("cannot draw {}", path.display()))
 }
 
 /// Simulated pixels, in {0, 1}, as the bytes the rest of the chapter reads.

@@ -30,6 +30,7 @@ pub const QUICK_KCURVE: &str = "quick_kcurve.csv";
 pub const EVALUATION: &str = "evaluation.csv";
 pub const GAPS: &str = "gaps.csv";
 pub const BIAS: &str = "bias.csv";
+pub const BIAS_CHART: &str = "bias.png";
 /// The columns of gaps.csv: one row per quantity, a mean with its standard error.
 pub const GAPS_HEADER: &str = "quantity,mean,standard_error,images,passes,k";
 
@@ -371,7 +372,9 @@ fn bias_of_checkpoint(options: &Options, path: &Path) -> Result<()> {
     println!("{:.0} seconds", start.elapsed().as_secs_f64());
     let out = options.out.join(BIAS);
     bias::save(&rows, &out)?;
-    println!("wrote {}", out.display());
+    let picture = options.out.join(BIAS_CHART);
+    bias::save_chart(&rows, &picture)?;
+    println!("wrote {} and {}", out.display(), picture.display());
     Ok(())
 }
 // ANCHOR_END: bias

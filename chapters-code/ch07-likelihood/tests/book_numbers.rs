@@ -611,6 +611,14 @@ fn the_page_quotes_the_bias_of_the_importance_sampled_estimate() {
     }
     let readme = book("media/ch07-likelihood/full/README.txt");
     assert!(readme.contains("--ais book/media/ch07-likelihood/full/checkpoint.bin"));
+    // The picture the same command drew, at the size the chart is drawn.
+    assert!(page.contains("](media/ch07-likelihood/full/bias.png)"));
+    let picture = image::open(media("full/bias.png")).unwrap();
+    let drawn = bias::chart(&rows).render().unwrap();
+    assert_eq!(
+        (picture.width(), picture.height()),
+        (drawn.width(), drawn.height())
+    );
 }
 
 #[test]
