@@ -564,3 +564,43 @@ fn the_remedies_on_chapter_7s_decoder() {
         au(&b1)
     ));
 }
+
+#[test]
+fn the_sweep_over_three_seeds_and_the_information_ceiling() {
+    let sweeps = [
+        rows("results.csv"),
+        rows("sweep-seed-2/results.csv"),
+        rows("sweep-seed-3/results.csv"),
+    ];
+    let ranges: Vec<String> = ["0.5", "1", "2", "4", "8"]
+        .iter()
+        .map(|b| {
+            let counts: Vec<usize> = sweeps
+                .iter()
+                .map(|s| find(s, &format!("beta {b}")).active_units)
+                .collect();
+            let (lo, hi) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+            format!("{lo} to {hi} at $\\beta = {b}$")
+        })
+        .collect();
+    says(&format!(
+        "Over the three seeds the counts are {}, {}, {}, {} and {}:",
+        ranges[0], ranges[1], ranges[2], ranges[3], ranges[4]
+    ));
+    // The marginal KL over N images is at least R - log N, whatever the model.
+    let b01 = find(&sweeps[0], "beta 0.1");
+    says(&format!(
+        "at least $R - \\log N \\approx {:.1}$ nats",
+        b01.rate - (10_000f64).ln()
+    ));
+    // "the warm-up model ..., which ends on the same ELBO, scores slightly higher at every seed"
+    for (s, sweep) in sweeps.iter().enumerate() {
+        let warm = find(
+            &rows(&format!("revive-seed-{}/results.csv", s + 1)),
+            "warm-up 10",
+        )
+        .elbo;
+        let b1 = find(sweep, "beta 1").elbo;
+        assert!(warm > b1 && warm - b1 < 0.5, "seed {}: {warm} {b1}", s + 1);
+    }
+}

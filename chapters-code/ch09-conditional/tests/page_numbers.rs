@@ -91,7 +91,7 @@ fn the_words_around_the_table_match_it() {
         let d = report::find(&rows, 1, given, "baseline_minus_cvae").unwrap();
         assert!(d.mean > 20.0 * d.standard_error, "{given}");
     }
-    // "level with it (within its rounding) with three"
+    // "0.1 nats above it with three"
     assert!(mean(3, "cvae_elbo") - PYRO_CVAE[2] < 0.15);
     says(
         &page,
