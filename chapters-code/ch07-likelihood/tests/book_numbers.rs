@@ -591,7 +591,7 @@ fn the_page_quotes_the_bias_of_the_importance_sampled_estimate() {
             "lies {:.2} ± {:.2} nats below forward AIS there, so on digits like the model's own, it too is within about {:.2} nats",
             -sim_is.minus_ais.mean,
             sim_is.minus_ais.standard_error,
-            upper.estimate.mean - lower.estimate.mean
+            upper.estimate.mean - lower.estimate.mean - sim_is.minus_ais.mean
         ),
         format!(
             "Importance sampling with $K = 5{{,}}000$ lies {:.2} ± {:.2} nats below AIS with 2,000 steps",
