@@ -47,7 +47,7 @@ pub fn run(options: &Options) -> Result<()> {
     options.validate()?;
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("--out {}: cannot create the folder", options.out.display()))?;
-    let command = command_line();
+    let command = support::command::command_line();
     if let Some(path) = &options.evaluate {
         return evaluate_checkpoint(options, path);
     }
@@ -70,20 +70,6 @@ pub fn run(options: &Options) -> Result<()> {
         }
         Schedule::Full => full(options, &load(options)?, &command),
     }
-}
-
-/// The command, for the records: the program's name without its folder, then its arguments.
-fn command_line() -> String {
-    let mut args = std::env::args();
-    let program = args.next().map_or_else(String::new, |p| {
-        std::path::Path::new(&p)
-            .file_name()
-            .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
-    });
-    std::iter::once(program)
-        .chain(args)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// MNIST, cut to --limit, binarized as --binarize says.

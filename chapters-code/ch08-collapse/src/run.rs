@@ -147,19 +147,6 @@ pub fn load(options: &Options) -> Result<DataSet> {
 }
 // ANCHOR_END: load
 
-fn command_line() -> String {
-    let mut args = std::env::args();
-    let program = args.next().map_or_else(String::new, |p| {
-        Path::new(&p)
-            .file_name()
-            .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
-    });
-    std::iter::once(program)
-        .chain(args)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Runs the study as `options` say, printing the table at the end.
 pub fn run(options: &Options) -> Result<()> {
     options.check()?;
@@ -186,7 +173,7 @@ pub fn run(options: &Options) -> Result<()> {
         &format!(
             "{} started: `{}` on {}, 1 thread",
             now_utc(),
-            command_line(),
+            support::command::command_line(),
             machine()
         ),
     )?;

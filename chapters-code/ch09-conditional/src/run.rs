@@ -51,7 +51,7 @@ pub fn run(options: &Options) -> Result<()> {
     }
     let summary = format!(
         "command: {}\nseconds: {:.0}\n",
-        command_line(),
+        support::command::command_line(),
         start.elapsed().as_secs_f64()
     );
     write(&options.out.join("run.txt"), &summary)?;
@@ -65,20 +65,6 @@ pub fn run(options: &Options) -> Result<()> {
 
 fn write(path: &Path, text: &str) -> Result<()> {
     write_atomic(path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// The command, for the records: the program's name without its folder, then its arguments.
-fn command_line() -> String {
-    let mut args = std::env::args();
-    let program = args.next().map_or_else(String::new, |p| {
-        Path::new(&p)
-            .file_name()
-            .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
-    });
-    std::iter::once(program)
-        .chain(args)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Every seed and number of given quadrants: train, score, draw; `quadrants.csv` rewritten

@@ -5,10 +5,11 @@
 //! choice its own reproducible stream; [`summary`] reports a mean with its standard error;
 //! [`pages`] asks for large memory pages where an array is read at random places; [`table`]
 //! reads the CSV tables the chapters write back into typed rows; [`book`] reads the book's pages
-//! for the tests that check them.
+//! for the tests that check them; [`command`] gives the command a run was started with.
 
 pub mod atomic;
 pub mod book;
+pub mod command;
 pub mod pages;
 pub mod paths;
 pub mod plot;
