@@ -149,6 +149,20 @@
   const norm = (z) => Math.sqrt(z.reduce((s, v) => s + v * v, 0));
 
   // Position of a pointer event inside an element, as fractions of its width and height.
+  // A Gaussian posterior drawn as its ellipses at one (solid) and two (dashed) standard
+  // deviations around its mean, at least a pixel wide.
+  function posteriorEllipses(ctx, x, y, sx, sy) {
+    ctx.strokeStyle = '#c00';
+    ctx.lineWidth = 2;
+    for (const k of [1, 2]) {
+      ctx.setLineDash(k === 2 ? [4, 3] : []);
+      ctx.beginPath();
+      ctx.ellipse(x, y, Math.max(k * sx, 1), Math.max(k * sy, 1), 0, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+  }
+
   function fraction(event, element) {
     const r = element.getBoundingClientRect();
     return [(event.clientX - r.left) / r.width, (event.clientY - r.top) / r.height];
@@ -245,15 +259,7 @@
         // The drawing's posterior: ellipses at one and two standard deviations around mu.
         const [x, y] = toPx(state.drawn.mu);
         const [sx, sy] = state.drawn.sigma.map((s) => s / (2 * R) * W);
-        ctx.strokeStyle = '#c00';
-        ctx.lineWidth = 2;
-        for (const k of [1, 2]) {
-          ctx.setLineDash(k === 2 ? [4, 3] : []);
-          ctx.beginPath();
-          ctx.ellipse(x, y, Math.max(k * sx, 1), Math.max(k * sy, 1), 0, 0, 2 * Math.PI);
-          ctx.stroke();
-        }
-        ctx.setLineDash([]);
+        posteriorEllipses(ctx, x, y, sx, sy);
       }
       if (gap.result) {
         // The window of the true posterior's fine grid (below the drawing pad).
@@ -403,15 +409,7 @@
       const toWin = (z) => [(z[0] - g.min[0]) / (g.cells * g.step) * S, S - (z[1] - g.min[1]) / (g.cells * g.step) * S];
       const [x, y] = toWin(r.mu);
       const [sx, sy] = r.sigma.map((s) => s / (g.cells * g.step) * S);
-      ctx.strokeStyle = '#c00';
-      ctx.lineWidth = 2;
-      for (const k of [1, 2]) {
-        ctx.setLineDash(k === 2 ? [4, 3] : []);
-        ctx.beginPath();
-        ctx.ellipse(x, y, Math.max(k * sx, 1), Math.max(k * sy, 1), 0, 0, 2 * Math.PI);
-        ctx.stroke();
-      }
-      ctx.setLineDash([]);
+      posteriorEllipses(ctx, x, y, sx, sy);
       const max = [g.min[0] + g.cells * g.step, g.min[1] + g.cells * g.step];
       const range = (d) => `[${fmt(g.min[d], 2)}, ${fmt(max[d], 2)}]`;
       ctx.fillStyle = '#333';
