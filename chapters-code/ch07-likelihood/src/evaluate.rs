@@ -9,7 +9,7 @@ use ch04_model::shape::VaeShape;
 use ch04_model::vae::Vae;
 use ch05_training::checkpoint::Checkpoint;
 use ch06_experiments::beta::active_units;
-use ch06_experiments::likelihood;
+use ch06_experiments::likelihood::{self, ImageResult};
 use ch06_experiments::posterior::encode;
 use ndarray::ArrayView2;
 use support::summary::Summary;
@@ -56,17 +56,32 @@ impl Evaluation {
 /// Scores `vae` on `images` (bytes 0 or 255, one image per row) with `k` importance samples
 /// per image, each image with its own random stream from `seed`.
 pub fn evaluate(vae: &Vae<f32>, images: ArrayView2<u8>, k: usize, seed: u64) -> Evaluation {
-    let table = likelihood::table(vae, images, &[k], seed);
+    let results = likelihood::per_image(vae, images, &[k], seed);
+    from_results(vae, images, &results, &[k], k)
+}
+// ANCHOR_END: evaluate
+
+/// The evaluation at `k` draws from per-image results already computed on `images` with the
+/// draws `ks` (chapter 6's [`likelihood::per_image`]), `k` among them.
+pub fn from_results(
+    vae: &Vae<f32>,
+    images: ArrayView2<u8>,
+    results: &[ImageResult],
+    ks: &[usize],
+    k: usize,
+) -> Evaluation {
+    let column = ks.iter().position(|&j| j == k).expect("k is one of the ks");
+    let estimates: Vec<f64> = results.iter().map(|r| r.estimates[column]).collect();
+    let elbos: Vec<f64> = results.iter().map(|r| r.elbo).collect();
     Evaluation {
-        log_px: table.estimates[0],
-        elbo: table.elbo,
+        log_px: Summary::of(&estimates),
+        elbo: Summary::of(&elbos),
         active_units: active_units(encode(vae, images).mu.view()),
         latent: vae.shape().latent,
         k,
         images: images.nrows(),
     }
 }
-// ANCHOR_END: evaluate
 
 /// The model of a checkpoint written by this chapter's training, refused by name when its
 /// architecture is not `shape` (a checkpoint of chapter 5, say).

@@ -6,9 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result, ensure};
-use ch04_model::vae::Vae;
-use ch06_experiments::likelihood;
-use ndarray::ArrayView2;
+use ch06_experiments::likelihood::ImageResult;
 use serde::Deserialize;
 use support::atomic::write_atomic;
 use support::summary::Summary;
@@ -27,26 +25,18 @@ pub struct Point {
 }
 
 // ANCHOR: measure
-/// The curves of `first` and `second` on `images` (bytes), with `ks` nested draws per image
-/// from each model's own encoder, each image with the stream the evaluation gives it; then
-/// `second - first` at each `K`, image by image.
+/// The curves of two models from their per-image results on the same images (chapter 6's
+/// [`ch06_experiments::likelihood::per_image`] with the draws `ks`), then `second - first` at
+/// each `K`, image by image.
 pub fn measure(
-    first: (&str, &Vae<f32>),
-    second: (&str, &Vae<f32>),
-    images: ArrayView2<u8>,
+    first: (&str, &[ImageResult]),
+    second: (&str, &[ImageResult]),
     ks: &[usize],
-    seed: u64,
 ) -> Vec<Point> {
-    let per_image = |vae: &Vae<f32>| -> Vec<Vec<f64>> {
-        likelihood::per_image(vae, images, ks, seed)
-            .into_iter()
-            .map(|r| r.estimates)
-            .collect()
-    };
-    let (a, b) = (per_image(first.1), per_image(second.1));
-    let column = |m: &[Vec<f64>], j: usize| -> Vec<f64> { m.iter().map(|e| e[j]).collect() };
+    let column =
+        |m: &[ImageResult], j: usize| -> Vec<f64> { m.iter().map(|r| r.estimates[j]).collect() };
     let mut points = Vec::new();
-    for (name, m) in [(first.0, &a), (second.0, &b)] {
+    for (name, m) in [first, second] {
         for (j, &k) in ks.iter().enumerate() {
             points.push(Point {
                 series: name.to_string(),
@@ -56,9 +46,9 @@ pub fn measure(
         }
     }
     for (j, &k) in ks.iter().enumerate() {
-        let differences: Vec<f64> = column(&b, j)
+        let differences: Vec<f64> = column(second.1, j)
             .iter()
-            .zip(column(&a, j))
+            .zip(column(first.1, j))
             .map(|(b, a)| b - a)
             .collect();
         points.push(Point {

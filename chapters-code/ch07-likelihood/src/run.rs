@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use ch06_experiments::likelihood;
 use mnist::{DataOptions, DataSet, Dataset};
 use ndarray::s;
 use support::atomic::write_atomic;
@@ -110,6 +111,11 @@ fn test_images(data: &DataSet, n: Option<usize>) -> ndarray::ArrayView2<'_, u8> 
 fn quick(options: &Options, data: &DataSet, command: &str) -> Result<()> {
     let k_eval = options.k.unwrap_or(QUICK_K);
     let test = test_images(data, Some(options.test_images.unwrap_or(QUICK_TEST_IMAGES)));
+    let ks: Vec<usize> = kcurve::KS
+        .into_iter()
+        .filter(|&k| k < k_eval)
+        .chain([k_eval])
+        .collect();
     let (mut rows, mut models) = (Vec::new(), Vec::new());
     for (model, k) in [("vae-k1", 1), ("iwae-k5", 5)] {
         let spec = spec(options, Schedule::Quick, k);
@@ -131,7 +137,9 @@ fn quick(options: &Options, data: &DataSet, command: &str) -> Result<()> {
         };
         let (trainer, _) = train::train(&spec, data, &out, &session)?;
         let seconds = start.elapsed().as_secs_f64();
-        let evaluation = evaluate::evaluate(&trainer.vae, test, k_eval, options.seed);
+        // One pass of importance sampling serves the evaluation at k_eval and the K-curve below.
+        let results = likelihood::per_image(&trainer.vae, test, &ks, options.seed);
+        let evaluation = evaluate::from_results(&trainer.vae, test, &results, &ks, k_eval);
         println!("{model}: {}", evaluation.line());
         rows.push(Row {
             model: model.to_string(),
@@ -140,21 +148,16 @@ fn quick(options: &Options, data: &DataSet, command: &str) -> Result<()> {
             seconds,
             evaluation,
         });
-        models.push((model, trainer.vae));
+        models.push((model, results));
     }
     println!("\n{}", report::markdown(&rows));
     let path = options.out.join(QUICK);
     report::save(&rows, &path)?;
     println!("wrote {}", path.display());
-    // The same draws again, averaged in nested groups: how each estimate grows with K, and the
+    // The evaluation's draws averaged in nested groups: how each estimate grows with K, and the
     // difference of the two models at each K with its paired standard error.
-    let ks: Vec<usize> = kcurve::KS
-        .into_iter()
-        .filter(|&k| k < k_eval)
-        .chain([k_eval])
-        .collect();
     let (a, b) = (&models[0], &models[1]);
-    let points = kcurve::measure((a.0, &a.1), (b.0, &b.1), test, &ks, options.seed);
+    let points = kcurve::measure((a.0, &a.1), (b.0, &b.1), &ks);
     println!("\n{}", kcurve::markdown(&points));
     let path = options.out.join(QUICK_KCURVE);
     kcurve::save(&points, &path)?;
