@@ -2,13 +2,14 @@
 //! reconstruction (Kingma & Welling's estimator A) instead of in closed form, and what that
 //! does to the variance of the encoder's gradient.
 
-use ch02_elbo::kl::kl_standard_normal_backward;
+use ch02_elbo::kl::{kl_standard_normal, kl_standard_normal_backward};
 use ndarray::{ArrayRef2, Zip};
 use rand::RngCore;
 use rand_distr::{Distribution, StandardNormal};
 
+use crate::bernoulli::bce_grad;
 use crate::scalar::Real;
-use crate::vae::{Latent, Vae};
+use crate::vae::{ClosedFormKl, Draw, Latent, LatentTerms, Loss, Vae};
 use crate::workspace::{Workspace, rows, rows_mut};
 
 /// How the loss's KL term is computed.
@@ -46,10 +47,28 @@ pub fn single_draw_kl_backward<F: Real>(
 }
 // ANCHOR_END: single_draw
 
+/// The KL term as [`KlTerm`] says, weighted by `beta`: what the exercise changes in chapter 4's
+/// backward pass.
+struct WeightedKl<F> {
+    kl: KlTerm,
+    beta: F,
+}
+
+impl<F: Real> LatentTerms<F> for WeightedKl<F> {
+    fn at_posterior(&self, q: &Draw<'_, F>, d_mu: &mut ArrayRef2<F>, d_logvar: &mut ArrayRef2<F>) {
+        let (beta, logvar) = (self.beta, &q.logvar);
+        match self.kl {
+            KlTerm::ClosedForm => kl_standard_normal_backward(&q.mu, logvar, beta, d_mu, d_logvar),
+            KlTerm::SingleDraw => {
+                single_draw_kl_backward(&q.z, &q.eps, logvar, beta, d_mu, d_logvar)
+            }
+        }
+    }
+}
+
 /// The gradient of the batch's loss, `reconstruction + beta * KL` with the KL as `kl` says,
-/// after [`Vae::forward`] on the same `x`. The reconstruction's share comes from
-/// [`Vae::backward`] with the KL switched off; the encoder's backward pass is then run again
-/// with the chosen KL's share added.
+/// after [`Vae::forward`] on the same `x`: chapter 4's backward pass with the chosen KL's
+/// share at the latent code.
 pub fn backward_with<F: Real>(
     vae: &Vae<F>,
     x: &ArrayRef2<F>,
@@ -61,30 +80,13 @@ pub fn backward_with<F: Real>(
     StandardNormal: Distribution<F>,
 {
     let n = x.nrows();
-    vae.backward(x, ws, F::zero(), grad, false);
-    let Workspace {
-        h_enc,
-        mu,
-        logvar,
-        eps,
-        z,
-        d_mu,
-        d_logvar,
-        d_h_enc,
-        ..
-    } = ws;
-    let (d_mu, d_logvar) = (&mut rows_mut(d_mu, n), &mut rows_mut(d_logvar, n));
-    let logvar = &rows(logvar, n);
-    match kl {
-        KlTerm::ClosedForm => {
-            kl_standard_normal_backward(&rows(mu, n), logvar, beta, d_mu, d_logvar)
-        }
-        KlTerm::SingleDraw => {
-            single_draw_kl_backward(&rows(z, n), &rows(eps, n), logvar, beta, d_mu, d_logvar)
-        }
-    }
-    vae.encoder
-        .backward(x, h_enc, d_mu, d_logvar, d_h_enc, &mut grad.encoder);
+    bce_grad(
+        &rows(&ws.logits, n),
+        x,
+        &mut rows_mut(&mut ws.d_logits, n),
+        false,
+    );
+    vae.backward_from_logits(x, ws, &WeightedKl { kl, beta }, grad);
 }
 
 /// The mean and the spread of the encoder's gradient over `draws` draws of the noise.
@@ -189,54 +191,17 @@ pub fn backward_gaussian<F: Real>(
     log_var: F,
     beta: F,
     grad: &mut Vae<F>,
-) -> (crate::vae::Loss<F>, F)
+) -> (Loss<F>, F)
 where
     StandardNormal: Distribution<F>,
 {
     let n = x.nrows();
-    let Workspace {
-        h_enc,
-        mu,
-        logvar,
-        eps,
-        z,
-        h_dec,
-        logits,
-        d_logits,
-        d_h_dec,
-        d_z,
-        d_mu,
-        d_logvar,
-        d_h_enc,
-    } = ws;
-    let (mu, logvar) = (&rows(mu, n), &rows(logvar, n));
-    let d_logits = &mut rows_mut(d_logits, n);
-    let (reconstruction, d_log_var) = gaussian_nll_grad(&rows(logits, n), x, log_var, d_logits);
-    let d_z = &mut rows_mut(d_z, n);
-    vae.decoder.backward(
-        &rows(z, n),
-        h_dec,
-        d_logits,
-        d_h_dec,
-        d_z,
-        &mut grad.decoder,
-    );
-    let (d_mu, d_logvar) = (&mut rows_mut(d_mu, n), &mut rows_mut(d_logvar, n));
-    d_mu.fill(F::zero());
-    d_logvar.fill(F::zero());
-    ch03_reparameterization::reparam::reparameterize_backward(
-        d_z,
-        logvar,
-        &rows(eps, n),
-        d_mu,
-        d_logvar,
-    );
-    kl_standard_normal_backward(mu, logvar, beta, d_mu, d_logvar);
-    vae.encoder
-        .backward(x, h_enc, d_mu, d_logvar, d_h_enc, &mut grad.encoder);
-    let loss = crate::vae::Loss {
+    let d_logits = &mut rows_mut(&mut ws.d_logits, n);
+    let (reconstruction, d_log_var) = gaussian_nll_grad(&rows(&ws.logits, n), x, log_var, d_logits);
+    vae.backward_from_logits(x, ws, &ClosedFormKl { beta }, grad);
+    let loss = Loss {
         reconstruction,
-        kl: ch02_elbo::kl::kl_standard_normal(mu, logvar),
+        kl: kl_standard_normal(&rows(&ws.mu, n), &rows(&ws.logvar, n)),
         count: n,
     };
     (loss, d_log_var)

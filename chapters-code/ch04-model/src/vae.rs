@@ -1,11 +1,13 @@
 //! The whole VAE: encoder, reparameterized sample, decoder, the loss (the negative ELBO), and
-//! the backward pass that gives the gradient of every parameter.
+//! the backward pass that gives the gradient of every parameter. Later chapters' losses share
+//! that pass: each brings its own gradient at the logits and its own terms at the latent code
+//! ([`LatentTerms`]).
 
 use ch02_elbo::kl::{kl_standard_normal, kl_standard_normal_backward};
 use ch03_reparameterization::reparam::{
     draw_standard_normal, reparameterize, reparameterize_backward,
 };
-use ndarray::ArrayRef2;
+use ndarray::{ArrayRef2, ArrayView2};
 use rand::{Rng, RngCore};
 use rand_distr::{Distribution, StandardNormal};
 
@@ -173,61 +175,6 @@ where
     }
     // ANCHOR_END: forward
 
-    // ANCHOR: backward
-    /// The backward pass after [`Vae::forward`] on the same `x`: writes into `grad` the
-    /// gradient of the batch's summed loss `reconstruction + beta * KL` with respect to every
-    /// parameter. With `want_loss`, also returns the loss (an extra logarithm per pixel).
-    pub fn backward(
-        &self,
-        x: &(impl Input<F> + ?Sized),
-        ws: &mut Workspace<F>,
-        beta: F,
-        grad: &mut Vae<F>,
-        want_loss: bool,
-    ) -> Option<Loss<F>> {
-        let n = x.values().nrows();
-        let Workspace {
-            h_enc,
-            mu,
-            logvar,
-            eps,
-            z,
-            h_dec,
-            logits,
-            d_logits,
-            d_h_dec,
-            d_z,
-            d_mu,
-            d_logvar,
-            d_h_enc,
-        } = ws;
-        let (mu, logvar) = (&rows(mu, n), &rows(logvar, n));
-        let d_logits = &mut rows_mut(d_logits, n);
-        let reconstruction = bce_grad(&rows(logits, n), &x.values(), d_logits, want_loss);
-        let d_z = &mut rows_mut(d_z, n);
-        self.decoder.backward(
-            &rows(z, n),
-            h_dec,
-            d_logits,
-            d_h_dec,
-            d_z,
-            &mut grad.decoder,
-        );
-        let (d_mu, d_logvar) = (&mut rows_mut(d_mu, n), &mut rows_mut(d_logvar, n));
-        d_mu.fill(F::zero());
-        d_logvar.fill(F::zero());
-        reparameterize_backward(d_z, logvar, &rows(eps, n), d_mu, d_logvar);
-        kl_standard_normal_backward(mu, logvar, beta, d_mu, d_logvar);
-        self.encoder
-            .backward(x, h_enc, d_mu, d_logvar, d_h_enc, &mut grad.encoder);
-        reconstruction.map(|reconstruction| Loss {
-            reconstruction,
-            kl: kl_standard_normal(mu, logvar),
-            count: n,
-        })
-    }
-    // ANCHOR_END: backward
-
     /// The loss of the batch after [`Vae::forward`], without gradients (for evaluation).
     /// Uses `d_logits` as scratch.
     pub fn loss(&self, x: &(impl Input<F> + ?Sized), ws: &mut Workspace<F>) -> Loss<F> {
@@ -271,3 +218,145 @@ where
         probabilities(logits, probs);
     }
 }
+
+// ANCHOR: backward
+impl<F: Real> Vae<F>
+where
+    StandardNormal: Distribution<F>,
+{
+    /// The backward pass after [`Vae::forward`] on the same `x`: writes into `grad` the
+    /// gradient of the batch's summed loss `reconstruction + beta * KL` with respect to every
+    /// parameter. With `want_loss`, also returns the loss (an extra logarithm per pixel).
+    pub fn backward(
+        &self,
+        x: &(impl Input<F> + ?Sized),
+        ws: &mut Workspace<F>,
+        beta: F,
+        grad: &mut Vae<F>,
+        want_loss: bool,
+    ) -> Option<Loss<F>> {
+        let n = x.values().nrows();
+        // Step 1, the pixels' cross-entropy at the logits; the rest is shared.
+        let d_logits = &mut rows_mut(&mut ws.d_logits, n);
+        let reconstruction = bce_grad(&rows(&ws.logits, n), &x.values(), d_logits, want_loss);
+        self.backward_from_logits(x, ws, &ClosedFormKl { beta }, grad);
+        reconstruction.map(|reconstruction| Loss {
+            reconstruction,
+            kl: kl_standard_normal(&rows(&ws.mu, n), &rows(&ws.logvar, n)),
+            count: n,
+        })
+    }
+
+    /// Steps 2 to 5 of the backward pass, from dL/dlogits, which the caller has written into
+    /// the workspace's `d_logits`: every loss of the book that differs from the negative ELBO
+    /// only at the logits and at the latent code shares them, and brings its latent code's
+    /// terms as `terms` (the closed-form KL, for the ELBO).
+    pub fn backward_from_logits(
+        &self,
+        x: &(impl Input<F> + ?Sized),
+        ws: &mut Workspace<F>,
+        terms: &impl LatentTerms<F>,
+        grad: &mut Vae<F>,
+    ) {
+        let n = x.values().nrows();
+        self.backward_to_posterior(n, ws, terms, &mut grad.decoder);
+        let Workspace {
+            h_enc,
+            d_mu,
+            d_logvar,
+            d_h_enc,
+            ..
+        } = ws;
+        let (d_mu, d_logvar) = (&rows(d_mu, n), &rows(d_logvar, n));
+        self.encoder
+            .backward(x, h_enc, d_mu, d_logvar, d_h_enc, &mut grad.encoder);
+    }
+
+    /// Steps 2 to 4 for the first `n` rows: the decoder's gradient into `grad`, then dL/dmu
+    /// and dL/dlogvar into the workspace's `d_mu` and `d_logvar`, where the encoder's backward
+    /// pass reads them (chapter 7's per-image Gaussians, which have no encoder, stop here).
+    pub fn backward_to_posterior(
+        &self,
+        n: usize,
+        ws: &mut Workspace<F>,
+        terms: &impl LatentTerms<F>,
+        grad: &mut Decoder<F>,
+    ) {
+        let Workspace {
+            mu,
+            logvar,
+            eps,
+            z,
+            h_dec,
+            d_logits,
+            d_h_dec,
+            d_z,
+            d_mu,
+            d_logvar,
+            ..
+        } = ws;
+        let draw = Draw {
+            mu: rows(mu, n),
+            logvar: rows(logvar, n),
+            eps: rows(eps, n),
+            z: rows(z, n),
+        };
+        let d_z = &mut rows_mut(d_z, n);
+        self.decoder
+            .backward(&draw.z, h_dec, &rows(d_logits, n), d_h_dec, d_z, grad);
+        terms.at_z(&draw, d_z);
+        let (d_mu, d_logvar) = (&mut rows_mut(d_mu, n), &mut rows_mut(d_logvar, n));
+        d_mu.fill(F::zero());
+        d_logvar.fill(F::zero());
+        reparameterize_backward(d_z, &draw.logvar, &draw.eps, d_mu, d_logvar);
+        terms.at_posterior(&draw, d_mu, d_logvar);
+    }
+}
+
+/// The latent rows of a forward pass, as the backward pass hands them to [`LatentTerms`]:
+/// the encoder's `mu` and `logvar`, the noise `eps`, and the code `z = mu + sigma * eps`.
+pub struct Draw<'a, F> {
+    pub mu: ArrayView2<'a, F>,
+    pub logvar: ArrayView2<'a, F>,
+    pub eps: ArrayView2<'a, F>,
+    pub z: ArrayView2<'a, F>,
+}
+
+/// What a loss adds to the backward pass where its terms reach the latent code directly, not
+/// through the decoder: the ELBO's KL, a rate penalty, the IWAE bound's prior and posterior.
+pub trait LatentTerms<F> {
+    /// Adds the loss's own gradient in `z` to `d_z`, which holds the decoder's, before both
+    /// flow back through the sample. The ELBO has none: its KL does not read `z`.
+    fn at_z(&self, _draw: &Draw<'_, F>, _d_z: &mut ArrayRef2<F>) {}
+
+    /// Adds the loss's own gradients in `mu` and `logvar` to `d_mu` and `d_logvar`, which hold
+    /// what came back through the sample.
+    fn at_posterior(
+        &self,
+        draw: &Draw<'_, F>,
+        d_mu: &mut ArrayRef2<F>,
+        d_logvar: &mut ArrayRef2<F>,
+    );
+}
+
+/// The negative ELBO's KL term in closed form (chapter 2), weighted by `beta`.
+pub struct ClosedFormKl<F> {
+    pub beta: F,
+}
+
+impl<F: Real> LatentTerms<F> for ClosedFormKl<F> {
+    fn at_posterior(
+        &self,
+        draw: &Draw<'_, F>,
+        d_mu: &mut ArrayRef2<F>,
+        d_logvar: &mut ArrayRef2<F>,
+    ) {
+        kl_standard_normal_backward(&draw.mu, &draw.logvar, self.beta, d_mu, d_logvar);
+    }
+}
+
+/// No term of its own at the latent code: the reconstruction's gradient alone.
+impl<F> LatentTerms<F> for () {
+    fn at_posterior(&self, _: &Draw<'_, F>, _: &mut ArrayRef2<F>, _: &mut ArrayRef2<F>) {}
+}
+// ANCHOR_END: backward

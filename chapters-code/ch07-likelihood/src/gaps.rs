@@ -5,12 +5,11 @@
 //! image.
 
 use ch02_elbo::kl::kl_standard_normal_backward;
-use ch03_reparameterization::reparam::{
-    draw_standard_normal, reparameterize, reparameterize_backward,
-};
+use ch03_reparameterization::reparam::{draw_standard_normal, reparameterize};
 use ch04_model::bernoulli::bce_grad;
 use ch04_model::decoder::Decoder;
 use ch04_model::vae::Vae;
+use ch04_model::workspace::Workspace;
 use ch05_training::adam::Adam;
 use ch06_experiments::likelihood;
 use ch06_experiments::posterior::encode;
@@ -79,10 +78,10 @@ const TAG: [u8; 8] = *b"ch07gaps";
 /// log-variance with Adam: all images at once, since they do not interact. Each step draws
 /// `samples` codes per image, `z = mu + exp(logvar / 2) * eps`, and takes the gradient of the
 /// averaged reconstruction term through the decoder (chapter 4) and the reparameterization
-/// (chapter 3), plus the closed-form KL's (chapter 2). Returns the optimised means and
-/// log-variances.
+/// (chapter 3), plus the closed-form KL's (chapter 2): the decoder is `vae`'s, whose encoder
+/// gave the starting point. Returns the optimised means and log-variances.
 pub fn optimise(
-    decoder: &Decoder<f32>,
+    vae: &Vae<f32>,
     x: ArrayView2<f32>,
     mu: Array2<f32>,
     logvar: Array2<f32>,
@@ -90,44 +89,37 @@ pub fn optimise(
 ) -> (Array2<f32>, Array2<f32>) {
     let (n, latent, s) = (x.nrows(), mu.ncols(), settings.samples);
     let rows = n * s;
-    let repeat = |m: ArrayView2<f32>| -> Array2<f32> {
-        Array2::from_shape_fn((rows, m.ncols()), |(r, j)| m[[r / s, j]])
+    // Row r of `out` is row r / s of `m`: each image's draws in a row.
+    let repeat = |m: ArrayView2<f32>, out: &mut Array2<f32>| {
+        for (r, mut row) in out.rows_mut().into_iter().enumerate() {
+            row.assign(&m.row(r / s));
+        }
     };
-    let x_rep = repeat(x);
+    let mut x_rep = Array2::zeros((rows, x.ncols()));
+    repeat(x, &mut x_rep);
     let (mut mu, mut logvar) = (mu, logvar);
-    let width = decoder.output.inputs();
-    let mut h: Vec<Array2<f32>> = decoder
-        .hidden
-        .iter()
-        .map(|_| Array2::zeros((rows, width)))
-        .collect();
-    let mut dh = h.clone();
-    let (mut eps, mut z, mut d_z) = (
-        Array2::zeros((rows, latent)),
-        Array2::zeros((rows, latent)),
-        Array2::zeros((rows, latent)),
-    );
-    let mut logits = Array2::zeros(x_rep.raw_dim());
-    let mut d_logits = Array2::zeros(x_rep.raw_dim());
-    let mut unused = Decoder::zeros(decoder_shape(decoder, latent));
+    let mut ws = Workspace::new(vae.shape(), rows);
+    // The decoder stays fixed: its gradient is computed on the way and dropped.
+    let mut unused = Decoder::zeros(vae.shape());
     let mut adam = Adam::new(&[n * latent, n * latent], settings.lr);
     let mut rng = stream(settings.seed, OPTIMISE, 0, TAG);
     for _ in 0..settings.steps {
-        let (mu_rep, lv_rep) = (repeat(mu.view()), repeat(logvar.view()));
-        draw_standard_normal(&mut rng, &mut eps);
-        reparameterize(&mu_rep, &lv_rep, &eps, &mut z);
-        decoder.forward(&z, &mut h, &mut logits);
-        bce_grad(&logits, &x_rep, &mut d_logits, false);
-        d_logits /= s as f32;
-        decoder.backward(&z, &h, &d_logits, &mut dh, &mut d_z, &mut unused);
-        let (mut dm_rep, mut dlv_rep) = (Array2::zeros(z.raw_dim()), Array2::zeros(z.raw_dim()));
-        reparameterize_backward(&d_z, &lv_rep, &eps, &mut dm_rep, &mut dlv_rep);
+        repeat(mu.view(), &mut ws.mu);
+        repeat(logvar.view(), &mut ws.logvar);
+        draw_standard_normal(&mut rng, &mut ws.eps);
+        reparameterize(&ws.mu, &ws.logvar, &ws.eps, &mut ws.z);
+        vae.decoder.forward(&ws.z, &mut ws.h_dec, &mut ws.logits);
+        bce_grad(&ws.logits, &x_rep, &mut ws.d_logits, false);
+        ws.d_logits /= s as f32;
+        // Chapter 4's backward pass, stopped at each draw's mean and log-variance: there is
+        // no encoder, and the KL is each image's, added once its draws are summed.
+        vae.backward_to_posterior(rows, &mut ws, &(), &mut unused);
         let sum_draws = |d: &Array2<f32>| -> Array2<f32> {
             d.to_shape((n, s, latent))
                 .expect("rows are images times draws")
                 .sum_axis(Axis(1))
         };
-        let (mut d_mu, mut d_logvar) = (sum_draws(&dm_rep), sum_draws(&dlv_rep));
+        let (mut d_mu, mut d_logvar) = (sum_draws(&ws.d_mu), sum_draws(&ws.d_logvar));
         kl_standard_normal_backward(&mu, &logvar, 1.0, &mut d_mu, &mut d_logvar);
         adam.step(
             &mut [
@@ -144,16 +136,6 @@ pub fn optimise(
 }
 // ANCHOR_END: optimise
 
-fn decoder_shape(decoder: &Decoder<f32>, latent: usize) -> ch04_model::shape::VaeShape {
-    ch04_model::shape::VaeShape {
-        input: decoder.output.outputs(),
-        hidden: decoder.output.inputs(),
-        latent,
-        depth: decoder.hidden.len(),
-        activation: decoder.activation,
-    }
-}
-
 // ANCHOR: measure
 /// The gaps of `vae` on `images` (bytes, one binary image per row).
 pub fn measure(
@@ -163,13 +145,7 @@ pub fn measure(
 ) -> (Gaps, Vec<ImageGaps>) {
     let q = encode(vae, images);
     let x = unit_pixels(images);
-    let (mu, logvar) = optimise(
-        &vae.decoder,
-        x.view(),
-        q.mu.clone(),
-        q.logvar.clone(),
-        settings,
-    );
+    let (mu, logvar) = optimise(vae, x.view(), q.mu.clone(), q.logvar.clone(), settings);
     let per_image: Vec<ImageGaps> = (0..images.nrows())
         .map(|i| {
             let ks = [settings.k];

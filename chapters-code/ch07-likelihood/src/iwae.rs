@@ -5,11 +5,10 @@
 //! weights `w~_s = w_s / sum_t w_t`: each draw's own gradient, weighted by how well it explains
 //! the image.
 
-use ch03_reparameterization::reparam::reparameterize_backward;
 use ch04_model::bernoulli::{bce_grad, bce_rows};
 use ch04_model::input::Input;
 use ch04_model::scalar::Real;
-use ch04_model::vae::{Loss, Vae};
+use ch04_model::vae::{Draw, LatentTerms, Loss, Vae};
 use ch04_model::workspace::{Workspace, rows, rows_mut};
 use ch05_training::ink::InkedBatch;
 use ch05_training::trainer::Objective;
@@ -79,6 +78,7 @@ where
 /// `sigmoid(logits) - x` is scaled by `w~_s`; so is the gradient of
 /// `-(log p(z) - log q(z | x)) = sum_j (z_j^2 - eps_j^2 - logvar_j) / 2`, which is `z` for `z`
 /// (then through the reparameterization to `mu` and `logvar`) and `-1/2` for `logvar` directly.
+/// The rest is chapter 4's backward pass.
 pub fn backward<F>(
     vae: &Vae<F>,
     x: &ArrayRef2<F>,
@@ -92,50 +92,35 @@ where
 {
     let n = x.nrows();
     let (bounds, weights) = bound_and_weights(x, ws, k);
-    let Workspace {
-        h_enc,
-        mu: _,
-        logvar,
-        eps,
-        z,
-        h_dec,
-        logits,
-        d_logits,
-        d_h_dec,
-        d_z,
-        d_mu,
-        d_logvar,
-        d_h_enc,
-    } = ws;
-    let (logvar, eps, z) = (&rows(logvar, n), &rows(eps, n), &rows(z, n));
-    let d_logits = &mut rows_mut(d_logits, n);
-    bce_grad(&rows(logits, n), x, d_logits, false);
-    let scale = |m: &mut ndarray::ArrayViewMut2<F>| {
-        for (mut row, &w) in m.axis_iter_mut(Axis(0)).zip(&weights) {
-            row *= F::of(w);
-        }
-    };
-    scale(d_logits);
-    let d_z = &mut rows_mut(d_z, n);
-    vae.decoder
-        .backward(z, h_dec, d_logits, d_h_dec, d_z, &mut grad.decoder);
-    // The prior-over-posterior term's gradient reaches z directly: w~ * z.
-    for ((mut d, z), &w) in d_z.axis_iter_mut(Axis(0)).zip(z.rows()).zip(&weights) {
-        Zip::from(&mut d)
-            .and(&z)
-            .for_each(|d, &z| *d += F::of(w) * z);
+    let d_logits = &mut rows_mut(&mut ws.d_logits, n);
+    bce_grad(&rows(&ws.logits, n), x, d_logits, false);
+    for (mut row, &w) in d_logits.axis_iter_mut(Axis(0)).zip(&weights) {
+        row *= F::of(w);
     }
-    let (d_mu, d_logvar) = (&mut rows_mut(d_mu, n), &mut rows_mut(d_logvar, n));
-    d_mu.fill(F::zero());
-    d_logvar.fill(F::zero());
-    reparameterize_backward(d_z, logvar, eps, d_mu, d_logvar);
-    // ... and logvar directly, through -log q(z | x): -w~ / 2 for each coordinate.
-    for (mut d, &w) in d_logvar.axis_iter_mut(Axis(0)).zip(&weights) {
-        d -= F::of(0.5 * w);
-    }
-    vae.encoder
-        .backward(x, h_enc, d_mu, d_logvar, d_h_enc, &mut grad.encoder);
+    vae.backward_from_logits(x, ws, &PriorOverPosterior(&weights), grad);
     -bounds.iter().sum::<f64>()
+}
+
+/// The bound's `log p(z) - log q(z | x)` term, each row's gradient scaled by its normalized
+/// weight.
+struct PriorOverPosterior<'w>(&'w [f64]);
+
+impl<F: Real> LatentTerms<F> for PriorOverPosterior<'_> {
+    /// It reaches z directly: w~ * z.
+    fn at_z(&self, q: &Draw<'_, F>, d_z: &mut ArrayRef2<F>) {
+        for ((mut d, z), &w) in d_z.axis_iter_mut(Axis(0)).zip(q.z.rows()).zip(self.0) {
+            Zip::from(&mut d)
+                .and(&z)
+                .for_each(|d, &z| *d += F::of(w) * z);
+        }
+    }
+
+    /// ... and logvar directly, through -log q(z | x): -w~ / 2 for each coordinate.
+    fn at_posterior(&self, _: &Draw<'_, F>, _: &mut ArrayRef2<F>, d_logvar: &mut ArrayRef2<F>) {
+        for (mut d, &w) in d_logvar.axis_iter_mut(Axis(0)).zip(self.0) {
+            d -= F::of(0.5 * w);
+        }
+    }
 }
 // ANCHOR_END: backward
 

@@ -2,7 +2,6 @@
 //! the forward pass, and the backward pass of the distortion plus any [`RateTerm`].
 
 use ch02_elbo::kl::kl_standard_normal;
-use ch03_reparameterization::reparam::reparameterize_backward;
 use ch04_model::bernoulli::bce_grad;
 use ch04_model::scalar::Real;
 use ch04_model::shape::VaeShape;
@@ -98,44 +97,13 @@ where
         grad: &mut Model<F>,
     ) -> StepLoss<F> {
         let n = x.nrows();
-        let Workspace {
-            h_enc,
-            mu,
-            logvar,
-            eps,
-            z,
-            h_dec,
-            logits,
-            d_logits,
-            d_h_dec,
-            d_z,
-            d_mu,
-            d_logvar,
-            d_h_enc,
-        } = ws;
-        let (mu, logvar) = (&rows(mu, n), &rows(logvar, n));
-        let d_logits = &mut rows_mut(d_logits, n);
-        let distortion = bce_grad(&rows(logits, n), x, d_logits, true).expect("asked for");
+        let d_logits = &mut rows_mut(&mut ws.d_logits, n);
+        let distortion = bce_grad(&rows(&ws.logits, n), x, d_logits, true).expect("asked for");
         if let (Some(a), Some(g)) = (&self.autoregressive, &mut grad.autoregressive) {
             a.backward(x, d_logits, g);
         }
-        let d_z = &mut rows_mut(d_z, n);
-        let vae = &self.vae;
-        vae.decoder.backward(
-            &rows(z, n),
-            h_dec,
-            d_logits,
-            d_h_dec,
-            d_z,
-            &mut grad.vae.decoder,
-        );
-        let (d_mu, d_logvar) = (&mut rows_mut(d_mu, n), &mut rows_mut(d_logvar, n));
-        d_mu.fill(F::zero());
-        d_logvar.fill(F::zero());
-        reparameterize_backward(d_z, logvar, &rows(eps, n), d_mu, d_logvar);
-        rate.backward(mu, logvar, d_mu, d_logvar);
-        vae.encoder
-            .backward(x, h_enc, d_mu, d_logvar, d_h_enc, &mut grad.vae.encoder);
+        self.vae.backward_from_logits(x, ws, &rate, &mut grad.vae);
+        let (mu, logvar) = (&rows(&ws.mu, n), &rows(&ws.logvar, n));
         StepLoss {
             distortion,
             rate: kl_standard_normal(mu, logvar),

@@ -9,6 +9,7 @@ use std::fmt;
 
 use ch02_elbo::kl::kl_standard_normal_backward;
 use ch04_model::scalar::Real;
+use ch04_model::vae::{Draw, LatentTerms};
 use ndarray::{Array1, ArrayRef2, Axis, Zip};
 
 /// The rate penalty of one training step.
@@ -18,6 +19,14 @@ pub enum RateTerm {
     Beta(f64),
     /// `n * Σ_j max(lambda, mean_i KL_ij)` over a batch of `n` images and the latent units `j`.
     FreeBits(f64),
+}
+
+/// The rate's gradient is what the objective adds at the latent code to chapter 4's backward
+/// pass, in place of the ELBO's KL.
+impl<F: Real> LatentTerms<F> for RateTerm {
+    fn at_posterior(&self, q: &Draw<'_, F>, d_mu: &mut ArrayRef2<F>, d_logvar: &mut ArrayRef2<F>) {
+        self.backward(&q.mu, &q.logvar, d_mu, d_logvar);
+    }
 }
 
 /// The KL of each unit of each row, `(mu^2 + exp(logvar) - 1 - logvar) / 2`.

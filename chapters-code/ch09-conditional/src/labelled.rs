@@ -161,7 +161,9 @@ where
         self.decoder.forward(&code, &mut ws.h_dec, logits);
         let d_logits = &mut rows_mut(&mut ws.d_logits, n);
         let reconstruction = bce_grad(logits, x, d_logits, true).expect("asked for the loss");
-        // The decoder's input gradient covers the label's columns too; only z's go on.
+        // Chapter 4's backward pass written out, not `Vae::backward_from_logits`: its workspace
+        // has z as the decoder's whole input. The decoder's input gradient covers the label's
+        // columns too; only z's go on.
         let mut d_code = Array2::zeros(code.raw_dim());
         self.decoder.backward(
             &code,
