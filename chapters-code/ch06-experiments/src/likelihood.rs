@@ -1,6 +1,7 @@
 //! `log p(x)` of test digits under a trained VAE, by importance sampling with the encoder as
 //! the proposal, for growing numbers of draws `K`; and the ELBO it is compared with.
 
+use ch02_elbo::kl::kl_standard_normal;
 use ch04_model::bernoulli::bce_with_logit;
 use ch04_model::vae::Vae;
 use mnist::unit_pixels;
@@ -103,15 +104,9 @@ fn log_likelihood_rows(logits: ArrayView2<f32>, x: ArrayView1<f32>) -> Vec<f64> 
     })
 }
 
-/// `KL(q(z | x) || N(0, I))` in closed form (chapter 2), for one image's `q`.
+/// `KL(q(z | x) || N(0, I))` in closed form (chapter 2), for one image's `q`, in f64.
 pub fn kl_to_prior(mu: ArrayView1<f32>, logvar: ArrayView1<f32>) -> f64 {
-    mu.iter()
-        .zip(&logvar)
-        .map(|(&m, &lv)| {
-            let (m, lv) = (f64::from(m), f64::from(lv));
-            0.5 * (m * m + lv.exp() - 1.0 - lv)
-        })
-        .sum()
+    kl_standard_normal(&mu.mapv(f64::from), &logvar.mapv(f64::from))
 }
 
 /// One image's results: the estimate for each `K`, and its ELBO.
