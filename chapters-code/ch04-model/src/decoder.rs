@@ -52,6 +52,15 @@ where
         }
     }
 
+    /// The dense layers, in a fixed order: the hidden layers, then the output.
+    pub fn layers(&self) -> impl Iterator<Item = &Dense<F>> {
+        self.hidden.iter().chain([&self.output])
+    }
+
+    pub fn layers_mut(&mut self) -> impl Iterator<Item = &mut Dense<F>> {
+        self.hidden.iter_mut().chain([&mut self.output])
+    }
+
     // ANCHOR: forward
     /// Writes the hidden layers into the first rows of the buffers `h` (one per hidden layer)
     /// and the pixel logits for the latent codes `z`.

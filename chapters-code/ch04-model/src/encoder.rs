@@ -56,6 +56,17 @@ where
         }
     }
 
+    /// The dense layers, in a fixed order: the hidden layers, then the mu and logvar heads.
+    pub fn layers(&self) -> impl Iterator<Item = &Dense<F>> {
+        self.hidden.iter().chain([&self.mu, &self.logvar])
+    }
+
+    pub fn layers_mut(&mut self) -> impl Iterator<Item = &mut Dense<F>> {
+        self.hidden
+            .iter_mut()
+            .chain([&mut self.mu, &mut self.logvar])
+    }
+
     // ANCHOR: forward
     /// Writes the hidden layers into the first rows of the buffers `h` (one per hidden layer),
     /// then `mu` and `logvar`, for the batch `x` (a matrix, or any [`Input`]: chapter 5's

@@ -95,23 +95,12 @@ where
     /// The dense layers, in a fixed order: the encoder's hidden layers, its mu and logvar
     /// heads, the decoder's hidden layers, its output layer (five in chapter 4's network).
     pub fn layers(&self) -> Vec<&Dense<F>> {
-        let (e, d) = (&self.encoder, &self.decoder);
-        e.hidden
-            .iter()
-            .chain([&e.mu, &e.logvar])
-            .chain(&d.hidden)
-            .chain([&d.output])
-            .collect()
+        self.encoder.layers().chain(self.decoder.layers()).collect()
     }
 
     pub fn layers_mut(&mut self) -> Vec<&mut Dense<F>> {
         let (e, d) = (&mut self.encoder, &mut self.decoder);
-        e.hidden
-            .iter_mut()
-            .chain([&mut e.mu, &mut e.logvar])
-            .chain(&mut d.hidden)
-            .chain([&mut d.output])
-            .collect()
+        e.layers_mut().chain(d.layers_mut()).collect()
     }
 
     /// The name of each tensor of [`Vae::parameters`], in its order, such as

@@ -82,15 +82,11 @@ where
     }
 
     fn layers(&self) -> Vec<&Dense<F>> {
-        self.net.hidden.iter().chain([&self.net.output]).collect()
+        self.net.layers().collect()
     }
 
     fn layers_mut(&mut self) -> Vec<&mut Dense<F>> {
-        self.net
-            .hidden
-            .iter_mut()
-            .chain([&mut self.net.output])
-            .collect()
+        self.net.layers_mut().collect()
     }
 
     /// Weight then bias of each layer, as flat slices: what Adam walks over.

@@ -188,31 +188,15 @@ where
 
     fn layers(&self) -> Vec<&Dense<F>> {
         let (q, p, g) = (&self.recognition, &self.prior, &self.generation);
-        q.hidden
-            .iter()
-            .chain([&q.mu, &q.logvar])
-            .chain(&p.hidden)
-            .chain([&p.mu, &p.logvar])
-            .chain(&g.hidden)
-            .chain([&g.output])
-            .collect()
+        q.layers().chain(p.layers()).chain(g.layers()).collect()
     }
 
     fn layers_mut(&mut self) -> Vec<&mut Dense<F>> {
-        let Cvae {
-            recognition,
-            prior,
-            generation,
-        } = self;
-        let mut all: Vec<&mut Dense<F>> = Vec::new();
-        for e in [recognition, prior] {
-            all.extend(e.hidden.iter_mut());
-            all.push(&mut e.mu);
-            all.push(&mut e.logvar);
-        }
-        all.extend(generation.hidden.iter_mut());
-        all.push(&mut generation.output);
-        all
+        let (q, p, g) = (&mut self.recognition, &mut self.prior, &mut self.generation);
+        q.layers_mut()
+            .chain(p.layers_mut())
+            .chain(g.layers_mut())
+            .collect()
     }
 
     /// Weight then bias of each layer: recognition, prior, generation.

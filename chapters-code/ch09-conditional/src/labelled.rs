@@ -106,24 +106,14 @@ where
         }
     }
 
+    /// Chapter 4's order: the encoder's layers, then the decoder's.
     fn layers(&self) -> Vec<&Dense<F>> {
-        let (e, d) = (&self.encoder, &self.decoder);
-        e.hidden
-            .iter()
-            .chain([&e.mu, &e.logvar])
-            .chain(&d.hidden)
-            .chain([&d.output])
-            .collect()
+        self.encoder.layers().chain(self.decoder.layers()).collect()
     }
 
     fn layers_mut(&mut self) -> Vec<&mut Dense<F>> {
         let (e, d) = (&mut self.encoder, &mut self.decoder);
-        e.hidden
-            .iter_mut()
-            .chain([&mut e.mu, &mut e.logvar])
-            .chain(&mut d.hidden)
-            .chain([&mut d.output])
-            .collect()
+        e.layers_mut().chain(d.layers_mut()).collect()
     }
 
     pub fn parameters(&self) -> Vec<&[F]> {
