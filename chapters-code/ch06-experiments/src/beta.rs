@@ -4,18 +4,15 @@
 use ch05_training::grid::tile;
 use ch05_training::trainer::Trainer;
 use image::{GrayImage, Luma};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2};
 use rand_distr::{Distribution, StandardNormal};
 
+use crate::active::active_units;
 use crate::posterior::{decode, encode};
 use crate::seeds::{self, Purpose};
 
 /// The weights compared: half the ELBO's, the ELBO's, and four times (Higgins et al.'s setting).
 pub const BETAS: [f32; 3] = [0.5, 1.0, 4.0];
-
-/// Burda et al.'s rule: a latent unit is active when its posterior mean varies across the data
-/// with variance above 0.01; an inactive unit ignores the image and copies the prior.
-pub const ACTIVE_VARIANCE: f32 = 0.01;
 
 /// Samples per grid side.
 pub const GRID: usize = 6;
@@ -26,7 +23,8 @@ pub struct BetaRow {
     pub beta: f32,
     pub reconstruction: f64,
     pub kl: f64,
-    /// Latent units whose posterior mean varies by more than [`ACTIVE_VARIANCE`].
+    /// Latent units whose posterior mean varies by more than
+    /// [`ACTIVE_VARIANCE`](crate::active::ACTIVE_VARIANCE).
     pub active: usize,
     pub latent: usize,
 }
@@ -37,24 +35,6 @@ impl BetaRow {
         self.reconstruction + self.kl
     }
 }
-
-// ANCHOR: active
-/// The number of columns of `means` (posterior means, one row per image) whose variance over
-/// the rows exceeds [`ACTIVE_VARIANCE`].
-pub fn active_units(means: ArrayView2<f32>) -> usize {
-    count_above(unit_variances(means).view(), ACTIVE_VARIANCE)
-}
-
-/// The variance over the rows of each column of `means`: one number per latent unit.
-pub fn unit_variances(means: ArrayView2<f32>) -> Array1<f32> {
-    means.var_axis(Axis(0), 0.0)
-}
-
-/// How many of `variances` exceed `threshold`.
-pub fn count_above(variances: ArrayView1<f32>, threshold: f32) -> usize {
-    variances.iter().filter(|&&v| v > threshold).count()
-}
-// ANCHOR_END: active
 
 /// Scores a trained model on `test` (bytes, one image per row).
 pub fn row(trainer: &mut Trainer, test: ArrayView2<u8>, seed: u64) -> BetaRow {
@@ -110,22 +90,6 @@ pub fn labelled_side_by_side(pictures: &[GrayImage], gap: u32) -> anyhow::Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::array;
-
-    #[test]
-    fn units_that_ignore_the_image_are_inactive() {
-        // Column 0 varies (variance 1), column 1 barely (0.0025), column 2 not at all.
-        let means = array![[1.0f32, 0.05, 3.0], [-1.0, -0.05, 3.0]];
-        assert_eq!(active_units(means.view()), 1);
-        // The same variances against other thresholds.
-        let v = unit_variances(means.view());
-        for (got, want) in v.iter().zip([1.0f32, 0.0025, 0.0]) {
-            assert!((got - want).abs() < 1e-6, "{got} {want}");
-        }
-        assert_eq!(count_above(v.view(), 0.001), 2);
-        assert_eq!(count_above(v.view(), 1.0), 0, "strictly above");
-        assert_eq!(count_above(v.view(), -1.0), 3);
-    }
 
     #[test]
     fn each_panel_is_captioned_inside_the_picture() {

@@ -4,7 +4,8 @@
 //! normal [`quantiles`]) and where it puts the test digits ([`scatter`]). The 20-d model of
 //! chapter 5 is walked through in straight and spherical paths ([`interpolate`]) and scored by
 //! importance sampling ([`estimator`], applied to the VAE in [`likelihood`]), which measures
-//! how far the ELBO sits below `log p(x)`. [`beta`] compares KL weights.
+//! how far the ELBO sits below `log p(x)`. [`beta`] compares KL weights, counting the
+//! [`active`] latent units.
 //!
 //! [`models`] trains with chapter 5's loop or loads its checkpoint; [`posterior`] runs the
 //! encoder and decoder over many rows; [`experiments`] does it all, [`report`] formats the
@@ -15,6 +16,7 @@
 //! weight by [`quantize`] and packed with a manifest and checksum by [`bundle`];
 //! [`true_posterior`] is the Rust reference of the explorer's true posterior on a grid.
 
+pub mod active;
 pub mod beta;
 pub mod bundle;
 pub mod estimator;

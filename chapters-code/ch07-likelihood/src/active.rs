@@ -11,7 +11,7 @@ use std::path::Path;
 use crate::binarize::{self, Binarize, TEST_SEED};
 use anyhow::{Context, Result};
 use ch04_model::vae::Vae;
-use ch06_experiments::beta::{count_above, unit_variances};
+use ch06_experiments::active::{count_above, unit_variances};
 use ch06_experiments::posterior::encode;
 use mnist::DataSet;
 use ndarray::{Array1, Array2, ArrayView2, s};

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, ensure};
 use ch04_model::shape::VaeShape;
 use ch04_model::vae::Vae;
 use ch05_training::checkpoint::Checkpoint;
-use ch06_experiments::beta::active_units;
+use ch06_experiments::active::active_units;
 use ch06_experiments::likelihood::{self, ImageResult};
 use ch06_experiments::posterior::encode;
 use ndarray::ArrayView2;

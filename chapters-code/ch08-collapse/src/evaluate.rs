@@ -5,7 +5,7 @@
 
 use crate::seeds::{self, Purpose};
 use ch04_model::bernoulli::bce_rows;
-use ch06_experiments::beta::active_units;
+use ch06_experiments::active::active_units;
 use ch06_experiments::estimator::{log_mean_exp, log_prior_minus_log_q};
 use ch06_experiments::posterior::encode;
 use mnist::unit_pixels;
