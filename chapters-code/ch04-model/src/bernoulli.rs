@@ -12,13 +12,14 @@ use ndarray::{ArrayRef1, ArrayRef2, Axis, Zip};
 use crate::scalar::Real;
 
 // ANCHOR: stable
-/// `softplus(l) - x l`, written as `max(l, 0) - x l + ln(1 + exp(-|l|))`: the exponent is
-/// never positive, so nothing overflows, and `ln_1p` keeps precision when `exp(-|l|)` is tiny.
+/// `softplus(o) - x o` for the logit `o`, written as `max(o, 0) - x o + ln(1 + exp(-|o|))`: the
+/// exponent is never positive, so nothing overflows, and `ln_1p` keeps precision when
+/// `exp(-|o|)` is tiny.
 pub fn bce_with_logit<F: Real>(logit: F, x: F) -> F {
     logit.max(F::zero()) - x * logit + (-logit.abs()).exp().ln_1p()
 }
 
-/// `1 / (1 + exp(-l))` from the same never-positive exponent.
+/// `1 / (1 + exp(-o))` from the same never-positive exponent.
 pub fn sigmoid<F: Real>(logit: F) -> F {
     let e = (-logit.abs()).exp();
     if logit >= F::zero() {

@@ -1,5 +1,7 @@
 //! Chapter 4: the VAE itself, with every gradient written by hand.
 //!
+//! [`plain`] is the network as the page writes it, one line per equation. The rest is the
+//! general network the later chapters train, equal to it bit for bit:
 //! [`dense::Dense`] layers and [`activation`]s, stacked ([`stack`]), build the [`encoder`],
 //! which reads an [`input`] batch, and the [`decoder`];
 //! [`bernoulli`] scores pixels from logits, stably; [`vae`] joins them with chapter 3's
@@ -16,6 +18,7 @@ pub mod encoder;
 pub mod exercises;
 pub mod gradcheck;
 pub mod input;
+pub mod plain;
 pub mod report;
 pub mod scalar;
 pub mod shape;

@@ -152,7 +152,11 @@ pub fn train(config: &TrainConfig, data: &DataSet, outputs: Option<Outputs>) -> 
                 Some(_) => "no checkpoint was written".to_string(),
                 None => "nothing was saved".to_string(),
             };
-            e.context(format!("training stopped: {kept}"))
+            e.context(format!(
+                "training stopped: {kept}; most likely the learning rate (--lr {}) is too high \
+                 for these data",
+                config.lr
+            ))
         })?;
         let seconds = start.elapsed().as_secs_f64();
         let test = trainer.evaluate(data.test.images.view(), config.seed, epoch);

@@ -241,8 +241,7 @@ impl Trainer {
             if !per_image.is_finite() {
                 bail!(
                     "epoch {epoch}, step {}: the loss is {per_image} (reconstruction \
-                     {reconstruction}, KL {kl}); the weights have diverged, most likely because \
-                     the learning rate (--lr {}) is too high for these data",
+                     {reconstruction}, KL {kl}); the weights have diverged at learning rate {}",
                     i + 1,
                     self.adam.lr
                 );

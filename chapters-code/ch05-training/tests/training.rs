@@ -165,7 +165,10 @@ fn a_diverging_run_stops_by_name_and_keeps_the_last_good_checkpoint() {
         &["--epochs", "2", "--limit", "512", "--resume", "--lr", "1e9"],
     );
     assert!(stderr.contains("epoch 2, step"), "{stderr}");
-    assert!(stderr.contains("learning rate"), "{stderr}");
+    assert!(
+        stderr.contains("learning rate (--lr 1000000000)"),
+        "{stderr}"
+    );
     assert!(stderr.contains("checkpoint of epoch 1 is kept"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(std::fs::read(out.join("checkpoint.bin")).unwrap(), good);
