@@ -1,8 +1,10 @@
 //! Chapter 4's VAE as the page writes it: one hidden layer on each side, ReLU, and every
 //! matrix named after its symbol (`x`, `h`, `mu`, `l`, `eps`, `z`, `g`, `o`; a gradient is the
 //! same name after `d_`). The general network of [`crate::vae`] (any depth, preallocated
-//! buffers, a sparse first layer) computes the same numbers; `tests/plain_vs_general.rs` checks it.
+//! buffers, a first layer that can skip zero pixels) computes the same numbers;
+//! `tests/plain_vs_general.rs` checks it.
 
+use ch02_elbo::kl::kl_standard_normal;
 use ndarray::{Array1, Array2, ArrayRef2, Axis, Zip};
 use rand_distr::{Distribution, StandardNormal};
 
@@ -90,21 +92,15 @@ impl<F: Real> PlainVae<F> {
 
     // ANCHOR: loss
     /// The batch's loss `sum bce(o, x) + beta KL`, and its two terms: the cross-entropies
-    /// `softplus(o) - x o` and the KL `1/2 (mu^2 + e^l - 1 - l)`, each summed over the batch.
+    /// `softplus(o) - x o` and chapter 2's KL, each summed over the batch.
     pub fn loss(&self, x: &Array2<F>, fwd: &Forward<F>, beta: F) -> (F, F, F) {
-        let half = F::of(0.5);
         // ndarray's sum keeps several partial sums: f32's rounding errors pile up less over a
         // batch's 100,000 pixels than in one running total.
         let reconstruction = Zip::from(&fwd.o)
             .and(x)
             .map_collect(|&o, &x| bce_with_logit(o, x))
             .sum();
-        let kl = half
-            * Zip::from(&fwd.mu)
-                .and(&fwd.l)
-                .fold(F::zero(), |sum, &mu, &l| {
-                    sum + (mu * mu + l.exp() - F::one() - l)
-                });
+        let kl = kl_standard_normal(&fwd.mu, &fwd.l);
         (reconstruction + beta * kl, reconstruction, kl)
     }
     // ANCHOR_END: loss
