@@ -140,8 +140,8 @@ impl<F: Real> PlainVae<F> {
             .and(&fwd.mu)
             .and(&fwd.l)
             .for_each(|d_mu, d_l, &mu, &l| {
-                *d_mu = *d_mu + beta * mu;
-                *d_l = *d_l + beta * half * (l.exp() - F::one());
+                *d_mu += beta * mu;
+                *d_l += beta * half * (l.exp() - F::one());
             });
         // ANCHOR_END: kl_backward
         // ANCHOR: encoder_backward
