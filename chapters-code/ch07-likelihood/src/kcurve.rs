@@ -15,6 +15,24 @@ use support::table;
 /// The numbers of draws of the curve, up to the quick run's evaluation.
 pub const KS: [usize; 7] = [1, 5, 10, 50, 100, 500, 1000];
 
+/// The curve's draws below `k`, then `k` itself: one pass of importance sampling with `k`
+/// draws gives the estimate at each of them.
+pub fn ks_up_to(k: usize) -> Vec<usize> {
+    KS.into_iter().filter(|&j| j < k).chain([k]).collect()
+}
+
+/// One model's curve from its per-image results with the draws `ks`.
+pub fn curve(name: &str, results: &[ImageResult], ks: &[usize]) -> Vec<Point> {
+    ks.iter()
+        .enumerate()
+        .map(|(j, &k)| Point {
+            series: name.to_string(),
+            k,
+            value: Summary::of(&results.iter().map(|r| r.estimates[j]).collect::<Vec<_>>()),
+        })
+        .collect()
+}
+
 /// One point of a curve: a model's estimate at `k`, or, for the series `"B - A"`, the mean
 /// per-image difference of two models with its paired standard error.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,16 +53,8 @@ pub fn measure(
 ) -> Vec<Point> {
     let column =
         |m: &[ImageResult], j: usize| -> Vec<f64> { m.iter().map(|r| r.estimates[j]).collect() };
-    let mut points = Vec::new();
-    for (name, m) in [first, second] {
-        for (j, &k) in ks.iter().enumerate() {
-            points.push(Point {
-                series: name.to_string(),
-                k,
-                value: Summary::of(&column(m, j)),
-            });
-        }
-    }
+    let mut points = curve(first.0, first.1, ks);
+    points.extend(curve(second.0, second.1, ks));
     for (j, &k) in ks.iter().enumerate() {
         let differences: Vec<f64> = column(second.1, j)
             .iter()

@@ -18,6 +18,7 @@ pub mod iwae;
 pub mod kcurve;
 pub mod model;
 pub mod options;
+pub mod per_image;
 pub mod progress;
 pub mod report;
 pub mod run;

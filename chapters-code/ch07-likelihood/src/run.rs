@@ -6,9 +6,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use ch04_model::vae::Vae;
 use ch06_experiments::likelihood;
 use mnist::{DataOptions, DataSet, Dataset};
-use ndarray::s;
+use ndarray::{ArrayView2, s};
 use support::atomic::write_atomic;
 
 use crate::active;
@@ -20,6 +21,7 @@ use crate::gaps::{self, GapSettings};
 use crate::kcurve;
 use crate::model::SHAPE;
 use crate::options::Options;
+use crate::per_image;
 use crate::progress::{self, PROGRESS};
 use crate::report::{self, Row};
 use crate::schedule::Schedule;
@@ -29,6 +31,8 @@ use crate::train::{self, RunSpec, Session};
 pub const QUICK: &str = "quick.csv";
 pub const QUICK_KCURVE: &str = "quick_kcurve.csv";
 pub const EVALUATION: &str = "evaluation.csv";
+/// The full model's K-curve, from the evaluation's draws.
+pub const KCURVE: &str = "kcurve.csv";
 pub const GAPS: &str = "gaps.csv";
 pub const BIAS: &str = "bias.csv";
 pub const BIAS_CHART: &str = "bias.png";
@@ -111,11 +115,7 @@ fn test_images(data: &DataSet, n: Option<usize>) -> ndarray::ArrayView2<'_, u8> 
 fn quick(options: &Options, data: &DataSet, command: &str) -> Result<()> {
     let k_eval = options.k.unwrap_or(QUICK_K);
     let test = test_images(data, Some(options.test_images.unwrap_or(QUICK_TEST_IMAGES)));
-    let ks: Vec<usize> = kcurve::KS
-        .into_iter()
-        .filter(|&k| k < k_eval)
-        .chain([k_eval])
-        .collect();
+    let ks = kcurve::ks_up_to(k_eval);
     let (mut rows, mut models) = (Vec::new(), Vec::new());
     for (model, k) in [("vae-k1", 1), ("iwae-k5", 5)] {
         let spec = spec(options, Schedule::Quick, k);
@@ -183,18 +183,17 @@ fn full(options: &Options, data: &DataSet, command: &str) -> Result<()> {
         );
         return Ok(());
     }
-    let k = options.k.unwrap_or(PAPER_K);
-    let evaluation = evaluate::evaluate(
+    let model = format!("{}-k{}", if spec.k == 1 { "vae" } else { "iwae" }, spec.k);
+    let evaluation = score(
         &trainer.vae,
         test_images(data, options.test_images),
-        k,
-        options.seed,
-    );
-    print_evaluation(&evaluation);
+        options,
+        &model,
+    )?;
     // A resumed run's own clock saw only its last part: every pass's seconds are in progress.csv.
     let rows = progress::earlier(&options.out.join(PROGRESS), passes)?;
     let row = Row {
-        model: format!("{}-k{}", if spec.k == 1 { "vae" } else { "iwae" }, spec.k),
+        model,
         train_k: spec.k,
         passes: Schedule::Full.passes(),
         seconds: rows.iter().map(|r| r.seconds).sum(),
@@ -206,22 +205,44 @@ fn full(options: &Options, data: &DataSet, command: &str) -> Result<()> {
     Ok(())
 }
 
-fn print_evaluation(e: &Evaluation) {
-    println!("{}\n{}", e.line(), e.details_line());
+/// The paper's evaluation with `--k` draws (5,000 unless told), printed; the same draws give
+/// the K-curve, saved with every image's own scores into `--out`.
+fn score(
+    vae: &Vae<f32>,
+    images: ArrayView2<u8>,
+    options: &Options,
+    model: &str,
+) -> Result<Evaluation> {
+    let k = options.k.unwrap_or(PAPER_K);
+    let ks = kcurve::ks_up_to(k);
+    let results = likelihood::per_image(vae, images, &ks, options.seed);
+    let evaluation = evaluate::from_results(vae, images, &results, &ks, k);
+    println!("{}\n{}", evaluation.line(), evaluation.details_line());
+    let curve = kcurve::curve(model, &results, &ks);
+    println!("\n{}", kcurve::markdown(&curve));
+    let path = options.out.join(KCURVE);
+    kcurve::save(&curve, &path)?;
+    let scores = per_image::scores(&results, ks.len() - 1);
+    let path = options.out.join(per_image::PER_IMAGE);
+    per_image::save(&scores, &path)?;
+    println!(
+        "wrote {} and {}",
+        options.out.join(KCURVE).display(),
+        path.display()
+    );
+    Ok(evaluation)
 }
 
 /// `--evaluate PATH`: the paper's evaluation of a saved model.
 fn evaluate_checkpoint(options: &Options, path: &Path) -> Result<()> {
     let (vae, checkpoint) = evaluate::load(path, SHAPE)?;
     let data = load_test(options)?;
-    let k = options.k.unwrap_or(PAPER_K);
-    let evaluation = evaluate::evaluate(
+    let evaluation = score(
         &vae,
         test_images(&data, options.test_images),
-        k,
-        options.seed,
-    );
-    print_evaluation(&evaluation);
+        options,
+        "model",
+    )?;
     let row = Row {
         model: path.display().to_string().replace(',', "_"),
         train_k: checkpoint.settings.k,
