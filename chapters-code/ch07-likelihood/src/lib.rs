@@ -6,6 +6,8 @@
 //! [`bias`] how far below log p(x) the importance-sampled estimate sits, with annealed
 //! importance sampling ([`ais`]) as the yardstick, and [`kcurve`] how the quick comparison's estimates
 //! and their difference grow with K.
+//! [`per_image`] keeps every test image's scores so that [`seeds`] can set runs of different
+//! seeds side by side, each difference with its paired error.
 //! [`progress`] records which passes ran when and where; [`report`] writes the tables.
 
 pub mod active;
@@ -23,4 +25,5 @@ pub mod progress;
 pub mod report;
 pub mod run;
 pub mod schedule;
+pub mod seeds;
 pub mod train;

@@ -15,7 +15,8 @@ use crate::schedule::Schedule;
 /// passes (hours), resumable with `--resume`; `--evaluate PATH` scores a saved model;
 /// `--gaps PATH` splits its inference gap into approximation and amortization;
 /// `--active-units PATH` counts its active units at several thresholds on several image sets;
-/// `--ais PATH` measures how far below log p(x) its importance-sampled estimate sits.
+/// `--ais PATH` measures how far below log p(x) its importance-sampled estimate sits;
+/// `--compare RUN RUN...` sets full runs of different seeds side by side.
 #[derive(Debug, Clone, Parser)]
 #[command(version)]
 pub struct Options {
@@ -86,6 +87,11 @@ pub struct Options {
     #[arg(long, value_name = "PATH")]
     pub ais: Option<PathBuf>,
 
+    /// Compare finished full runs of one recipe that differ in their seed: give each run's
+    /// folder (its checkpoint.bin, evaluation.csv and per_image.csv); writes seeds.csv.
+    #[arg(long, value_name = "RUN", num_args = 2..)]
+    pub compare: Vec<PathBuf>,
+
     /// Images of each kind (test, simulated) for --ais.
     #[arg(long, default_value_t = 50)]
     pub ais_images: usize,
@@ -148,6 +154,7 @@ impl Options {
             ("--gaps", self.gaps.is_some()),
             ("--active-units", self.active_units.is_some()),
             ("--ais", self.ais.is_some()),
+            ("--compare", !self.compare.is_empty()),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -230,6 +237,7 @@ mod tests {
             ),
             (&["--schedule", "full", "--stop-after", "0"], "--stop-after"),
             (&["--stop-after", "3"], "--stop-after"),
+            (&["--compare", "a", "b", "--ais", "c"], "--compare"),
         ] {
             let err = refusal(args);
             assert!(err.contains(name), "{args:?}: {err}");
@@ -245,5 +253,6 @@ mod tests {
         assert!(bad(&["--binarize", "otsu"]));
         assert!(bad(&["--k", "-3"]));
         assert!(bad(&["--epochs", "3"]));
+        assert!(bad(&["--compare", "one-run-only"]));
     }
 }

@@ -1,5 +1,6 @@
-//! The binary's six jobs: the quick comparison (the default), the full run, the evaluation of
-//! a saved model, its gaps, its active units, and the bias of its importance-sampled log p(x). Each writes its results into `--out` as well as printing them.
+//! The binary's seven jobs: the quick comparison (the default), the full run, the evaluation of
+//! a saved model, its gaps, its active units, the bias of its importance-sampled log p(x), and
+//! the comparison of full runs that differ in their seed. Each writes its results into `--out` as well as printing them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -25,6 +26,7 @@ use crate::per_image;
 use crate::progress::{self, PROGRESS};
 use crate::report::{self, Row};
 use crate::schedule::Schedule;
+use crate::seeds;
 use crate::train::{self, RunSpec, Session};
 
 /// The file names written into `--out`.
@@ -64,6 +66,9 @@ pub fn run(options: &Options) -> Result<()> {
     }
     if let Some(path) = &options.ais {
         return bias_of_checkpoint(options, path);
+    }
+    if !options.compare.is_empty() {
+        return compare_seeds(options);
     }
     match options.schedule {
         Schedule::Quick => {
@@ -388,3 +393,20 @@ fn bias_of_checkpoint(options: &Options, path: &Path) -> Result<()> {
     Ok(())
 }
 // ANCHOR_END: bias
+
+// ANCHOR: compare_seeds
+/// `--compare RUN RUN...`: finished full runs of one recipe with different seeds, side by side.
+fn compare_seeds(options: &Options) -> Result<()> {
+    let runs = options
+        .compare
+        .iter()
+        .map(|dir| seeds::load_run(dir))
+        .collect::<Result<Vec<_>>>()?;
+    let lines = seeds::compare(&runs)?;
+    println!("{}", seeds::markdown(&lines));
+    let out = options.out.join(seeds::SEEDS);
+    seeds::save(&lines, &out)?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
+// ANCHOR_END: compare_seeds
