@@ -113,6 +113,9 @@ pub fn load_run(dir: &Path) -> Result<Run> {
     })
 }
 
+/// Which of an image's two scores a row is about.
+type Score = fn(&ImageScore) -> f64;
+
 // ANCHOR: compare
 /// The rows of seeds.csv for runs of one recipe scored on the same test images.
 pub fn compare(runs: &[Run]) -> Result<Vec<Line>> {
@@ -143,8 +146,7 @@ pub fn compare(runs: &[Run]) -> Result<Vec<Line>> {
         );
     }
     let mut lines = Vec::new();
-    let quantities: [(&str, fn(&ImageScore) -> f64); 2] =
-        [("log_px", |s| s.log_px), ("elbo", |s| s.elbo)];
+    let quantities: [(&str, Score); 2] = [("log_px", |s| s.log_px), ("elbo", |s| s.elbo)];
     for (quantity, value) in quantities {
         let line = |runs: String, s: Summary, error_is| Line {
             quantity: quantity.to_string(),
