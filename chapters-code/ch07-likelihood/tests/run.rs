@@ -8,8 +8,8 @@ use std::process::{Command, Output};
 use ch04_model::shape::VaeShape;
 use ch05_training::checkpoint::{Checkpoint, Settings};
 use ch07_likelihood::progress::{self, Pass};
-use ch07_likelihood::report;
 use ch07_likelihood::train::RunSpec;
+use ch07_likelihood::{kcurve, per_image, report, seeds};
 use mnist::Dataset;
 
 fn run(out: &Path, args: &[&str]) -> Output {
@@ -218,6 +218,77 @@ fn a_finished_run_reports_the_training_time_of_all_its_sessions() {
     assert_eq!(&saved()[0], row);
     let runs = std::fs::read_to_string(out.join("runs.txt")).unwrap();
     assert!(runs.contains("resumed at pass 3280 of 3280"), "{runs}");
+
+    // Beside the evaluation: every image's scores, whose mean is the evaluation's, and the
+    // K-curve from the same draws, ending at the evaluation's K.
+    let scores = per_image::load(&out.join(per_image::PER_IMAGE)).unwrap();
+    assert_eq!(scores.len(), 50);
+    let mean = scores.iter().map(|s| s.log_px).sum::<f64>() / 50.0;
+    assert!((mean - row.evaluation.log_px.mean).abs() < 1e-3, "{mean}");
+    let curve = kcurve::load(&out.join("kcurve.csv")).unwrap();
+    let ks: Vec<usize> = curve.iter().map(|p| p.k).collect();
+    assert_eq!(ks, [1, 5]);
+    assert!((curve[1].value.mean - row.evaluation.log_px.mean).abs() < 1e-3);
+
+    // A second seed of the same recipe, made from the first run's files (training it would
+    // take as long again): the same model under seed 2, each image 0.5 + 0.01 i nats better.
+    let copy_as = |name: &str, change: &dyn Fn(&mut RunSpec)| {
+        let folder = dir.path().join(name);
+        std::fs::create_dir_all(&folder).unwrap();
+        let mut checkpoint: Checkpoint<RunSpec> =
+            Checkpoint::load(&out.join("checkpoint.bin")).unwrap();
+        change(&mut checkpoint.settings);
+        checkpoint.save(&folder.join("checkpoint.bin")).unwrap();
+        let better: Vec<per_image::ImageScore> = scores
+            .iter()
+            .map(|s| per_image::ImageScore {
+                log_px: s.log_px + 0.5 + 0.01 * s.image as f64,
+                ..*s
+            })
+            .collect();
+        per_image::save(&better, &folder.join(per_image::PER_IMAGE)).unwrap();
+        let mut moved = row.clone();
+        moved.evaluation.log_px.mean += 0.745;
+        report::save(&[moved], &folder.join("evaluation.csv")).unwrap();
+        folder
+    };
+    let second = copy_as("seed-2", &|spec| spec.seed = 2);
+    let compared = dir.path().join("compared");
+    succeed(
+        &compared,
+        &["--compare", out.to_str().unwrap(), second.to_str().unwrap()],
+    );
+    let lines = seeds::load(&compared.join(seeds::SEEDS)).unwrap();
+    let find = |runs: &str| {
+        lines
+            .iter()
+            .find(|l| l.quantity == "log_px" && l.runs == runs)
+            .unwrap_or_else(|| panic!("no {runs}: {lines:?}"))
+    };
+    let one = find("seed 1");
+    assert_eq!(one.error_is, seeds::ErrorIs::TestSetSe);
+    assert!((one.value - row.evaluation.log_px.mean).abs() < 1e-3);
+    let d = find("seed 2 - seed 1");
+    assert_eq!((d.error_is, d.images), (seeds::ErrorIs::PairedSe, 50));
+    // The differences 0.50, 0.51, ..., 0.99 (to the files' four decimals): mean 0.745, and a
+    // standard deviation of 0.01 sqrt(50 * 51 / 12) over sqrt(50).
+    assert!((d.value - 0.745).abs() < 2e-4, "{d:?}");
+    let sd = 0.01 * (50.0f64 * 51.0 / 12.0).sqrt();
+    assert!((d.error - sd / 50f64.sqrt()).abs() < 1e-4, "{d:?}");
+    let mean = find("mean of 2 seeds");
+    assert_eq!(mean.error_is, seeds::ErrorIs::SdOverSeeds);
+    assert!((mean.error - 0.745 / 2f64.sqrt()).abs() < 1e-3, "{mean:?}");
+
+    // Runs that differ in more than their seed are not set side by side.
+    let other = copy_as("other", &|spec| {
+        spec.seed = 3;
+        spec.batch_size = 10;
+    });
+    let err = refuse(
+        &compared,
+        &["--compare", out.to_str().unwrap(), other.to_str().unwrap()],
+    );
+    assert!(err.contains("more than their seed"), "{err}");
 }
 
 #[test]
