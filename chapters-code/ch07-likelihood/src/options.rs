@@ -96,7 +96,8 @@ pub struct Options {
     #[arg(long, default_value_t = 50)]
     pub ais_images: usize,
 
-    /// Annealing steps of --ais's longest runs; it also runs a tenth as many.
+    /// Annealing steps of --ais's longest runs (it also runs a tenth as many), and of the AIS
+    /// estimate that --gaps adds.
     #[arg(long, default_value_t = 2000)]
     pub ais_steps: usize,
 

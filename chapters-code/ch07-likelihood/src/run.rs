@@ -40,6 +40,10 @@ pub const BIAS: &str = "bias.csv";
 pub const BIAS_CHART: &str = "bias.png";
 /// The columns of gaps.csv: one row per quantity, a mean with its standard error.
 pub const GAPS_HEADER: &str = "quantity,mean,standard_error,images,passes,k";
+/// The gaps again with AIS's log p(x), and how far above importance sampling's it lies.
+pub const GAPS_AIS: &str = "gaps_ais.csv";
+pub const GAPS_AIS_HEADER: &str =
+    "quantity,mean,standard_error,images,passes,steps,chains,leapfrog,acceptance";
 
 /// The quick run trains on this many training images unless --limit says otherwise.
 pub const QUICK_TRAIN_IMAGES: usize = 10_000;
@@ -281,6 +285,10 @@ fn gaps_of_checkpoint(options: &Options, path: &Path) -> Result<()> {
         k: options.k.unwrap_or(PAPER_K),
         seed: options.seed,
         steps: options.gap_steps,
+        ais: Some(AisSettings {
+            steps: options.ais_steps,
+            ..AisSettings::default()
+        }),
         ..GapSettings::default()
     };
     println!(
@@ -313,6 +321,38 @@ fn gaps_of_checkpoint(options: &Options, path: &Path) -> Result<()> {
     write_atomic(&out, text.as_bytes())
         .with_context(|| format!("cannot write {}", out.display()))?;
     println!("wrote {}", out.display());
+    if let (Some(a), Some(ais)) = (&g.ais, settings.ais) {
+        let mut text = format!("{GAPS_AIS_HEADER}\n");
+        println!(
+            "with AIS ({} steps, {} chains, {} leapfrog steps; acceptance {:.3}):",
+            ais.steps, ais.chains, ais.leapfrog, a.acceptance
+        );
+        for (name, s) in [
+            ("log_px_ais", a.log_px),
+            ("inference_gap", a.inference),
+            ("approximation_gap", a.approximation),
+            ("ais_minus_importance", a.above_importance),
+        ] {
+            println!("{name:>20}: {:8.2} ± {:.2} nats", s.mean, s.standard_error);
+            writeln!(
+                text,
+                "{name},{:.4},{:.4},{},{},{},{},{},{:.3}",
+                s.mean,
+                s.standard_error,
+                s.count,
+                checkpoint.epoch,
+                ais.steps,
+                ais.chains,
+                ais.leapfrog,
+                a.acceptance
+            )
+            .expect("writing to a String cannot fail");
+        }
+        let out = options.out.join(GAPS_AIS);
+        write_atomic(&out, text.as_bytes())
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        println!("wrote {}", out.display());
+    }
     Ok(())
 }
 // ANCHOR_END: gaps

@@ -289,6 +289,54 @@ fn a_finished_run_reports_the_training_time_of_all_its_sessions() {
         &["--compare", out.to_str().unwrap(), other.to_str().unwrap()],
     );
     assert!(err.contains("more than their seed"), "{err}");
+
+    // The gaps, with AIS's log p(x) beside importance sampling's: either way the parts add up.
+    let gaps = dir.path().join("gaps");
+    let checkpoint = out.join("checkpoint.bin");
+    succeed(
+        &gaps,
+        &[
+            "--gaps",
+            checkpoint.to_str().unwrap(),
+            "--gap-images",
+            "5",
+            "--gap-steps",
+            "10",
+            "--k",
+            "20",
+            "--ais-steps",
+            "20",
+        ],
+    );
+    let table = |file: &str| -> Vec<(String, f64, Vec<String>)> {
+        let text = std::fs::read_to_string(gaps.join(file)).unwrap();
+        text.lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<String> = l.split(',').map(String::from).collect();
+                (f[0].clone(), f[1].parse().unwrap(), f[3..].to_vec())
+            })
+            .collect()
+    };
+    let (is, ais) = (table("gaps.csv"), table("gaps_ais.csv"));
+    let value = |t: &[(String, f64, Vec<String>)], name: &str| {
+        t.iter()
+            .find(|r| r.0 == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .1
+    };
+    let amortization = value(&is, "amortization_gap");
+    assert!(
+        (value(&ais, "inference_gap") - value(&ais, "approximation_gap") - amortization).abs()
+            < 2e-4
+    );
+    assert!(
+        (value(&ais, "log_px_ais") - value(&is, "log_px") - value(&ais, "ais_minus_importance"))
+            .abs()
+            < 2e-4
+    );
+    // images, passes, steps, chains, leapfrog.
+    assert_eq!(ais[0].2[..5], ["5", "3280", "20", "8", "5"]);
 }
 
 #[test]
