@@ -446,7 +446,9 @@ fn compare_seeds(options: &Options) -> Result<()> {
     println!("{}", seeds::markdown(&lines));
     let out = options.out.join(seeds::SEEDS);
     seeds::save(&lines, &out)?;
-    println!("wrote {}", out.display());
+    let picture = options.out.join(seeds::SEEDS_CHART);
+    seeds::save_chart(&runs, &picture)?;
+    println!("wrote {} and {}", out.display(), picture.display());
     Ok(())
 }
 // ANCHOR_END: compare_seeds

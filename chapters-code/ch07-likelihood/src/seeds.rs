@@ -9,18 +9,23 @@ use std::path::Path;
 use anyhow::{Context, Result, ensure};
 use serde::Deserialize;
 use support::atomic::write_atomic;
+use support::plot::{Chart, LegendPosition, Marker, PALETTE, PointGroup, Series};
 use support::summary::Summary;
 use support::table;
 
 use crate::evaluate;
+use crate::kcurve::{self, Point};
 use crate::model::SHAPE;
 use crate::per_image::{self, ImageScore};
 use crate::report::{self, Row};
-use crate::run::EVALUATION;
+use crate::run::{EVALUATION, KCURVE};
 use crate::train::RunSpec;
 
-/// The file `--compare` writes into `--out`.
+/// The files `--compare` writes into `--out`.
 pub const SEEDS: &str = "seeds.csv";
+pub const SEEDS_CHART: &str = "seeds_kcurve.png";
+/// Burda et al.'s test log p(x) for this VAE trained on the ELBO (one run, K = 5,000).
+pub const PAPER_LOG_PX: f64 = -86.76;
 /// Its columns: what is measured, over which runs, the value, its error and what that error
 /// measures, and the number of test images behind it.
 pub const HEADER: &str = "quantity,runs,value,error,error_is,images";
@@ -66,6 +71,8 @@ pub struct Run {
     pub spec: RunSpec,
     pub evaluation: Row,
     pub scores: Vec<ImageScore>,
+    /// The K-curve of the evaluation's draws (kcurve.csv).
+    pub curve: Vec<Point>,
 }
 
 /// Reads the run in `dir`: its checkpoint's settings, evaluation.csv and per_image.csv, which
@@ -106,10 +113,20 @@ pub fn load_run(dir: &Path) -> Result<Run> {
         checkpoint.epoch,
         evaluation.passes
     );
+    let curve = kcurve::load(&dir.join(KCURVE))?;
+    ensure!(
+        curve
+            .last()
+            .is_some_and(|p| p.k == e.k && (p.value.mean - e.log_px.mean).abs() < 1e-3),
+        "{}: its last point is not evaluation.csv's K = {} estimate",
+        dir.join(KCURVE).display(),
+        e.k
+    );
     Ok(Run {
         spec: checkpoint.settings,
         evaluation,
         scores,
+        curve,
     })
 }
 
@@ -226,6 +243,57 @@ pub fn markdown(lines: &[Line]) -> String {
     text
 }
 
+/// Each run's K-curve on the whole test set, with bars of two test-set standard errors,
+/// beside the paper's one number (a dashed line: it has no curve and no error).
+pub fn chart(runs: &[Run]) -> Chart {
+    let mut chart = Chart::new(
+        "Test log p(x) by importance sampling, as K grows",
+        "log10 K (importance samples per digit)",
+        "estimated log p(x), nats",
+    )
+    .size(720, 480)
+    .legend(LegendPosition::LowerRight);
+    let x = |k: usize| (k as f64).log10();
+    let mut right = 0.0f64;
+    for (i, run) in runs.iter().enumerate() {
+        let color = PALETTE[i % PALETTE.len()];
+        let points: Vec<(f64, f64)> = run.curve.iter().map(|p| (x(p.k), p.value.mean)).collect();
+        right = right.max(points.iter().map(|p| p.0).fold(0.0, f64::max));
+        chart = chart
+            .with_line(Series::new(format!("seed {}", run.spec.seed), points.clone()).color(color))
+            .with_points(
+                PointGroup::new(String::new(), points)
+                    .color(color)
+                    .marker(Marker::Dot, 3),
+            );
+        for p in &run.curve {
+            let e = 2.0 * p.value.standard_error;
+            chart = chart.with_line(
+                Series::new(
+                    String::new(),
+                    vec![(x(p.k), p.value.mean - e), (x(p.k), p.value.mean + e)],
+                )
+                .color(color),
+            );
+        }
+    }
+    chart.with_line(
+        Series::new(
+            "Burda et al., one run, K = 5,000",
+            vec![(0.0, PAPER_LOG_PX), (right, PAPER_LOG_PX)],
+        )
+        .color(PALETTE[7])
+        .stroke(1, true),
+    )
+}
+
+/// Writes [`chart`] to `path`, whole or not at all.
+pub fn save_chart(runs: &[Run], path: &Path) -> Result<()> {
+    chart(runs)
+        .save_png(path)
+        .with_context(|| format!("cannot draw {}", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +337,11 @@ mod tests {
                     images: log_px.len(),
                 },
             },
+            curve: vec![Point {
+                series: "vae-k1".into(),
+                k: 5000,
+                value: summary,
+            }],
             scores,
         }
     }

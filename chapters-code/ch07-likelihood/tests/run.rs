@@ -250,6 +250,9 @@ fn a_finished_run_reports_the_training_time_of_all_its_sessions() {
         let mut moved = row.clone();
         moved.evaluation.log_px.mean += 0.745;
         report::save(&[moved], &folder.join("evaluation.csv")).unwrap();
+        let mut curve = kcurve::load(&out.join("kcurve.csv")).unwrap();
+        curve.iter_mut().for_each(|p| p.value.mean += 0.745);
+        kcurve::save(&curve, &folder.join("kcurve.csv")).unwrap();
         folder
     };
     let second = copy_as("seed-2", &|spec| spec.seed = 2);
@@ -259,6 +262,8 @@ fn a_finished_run_reports_the_training_time_of_all_its_sessions() {
         &["--compare", out.to_str().unwrap(), second.to_str().unwrap()],
     );
     let lines = seeds::load(&compared.join(seeds::SEEDS)).unwrap();
+    let picture = image::open(compared.join(seeds::SEEDS_CHART)).unwrap();
+    assert_eq!((picture.width(), picture.height()), (720, 480));
     let find = |runs: &str| {
         lines
             .iter()
