@@ -7,7 +7,7 @@ use ch04_model::shape::VaeShape;
 use ch07_likelihood::model::SHAPE;
 use ch07_likelihood::progress::{self, finished_stages};
 use ch07_likelihood::report;
-use ch07_likelihood::run::GAPS_HEADER;
+use ch07_likelihood::run::{GAPS_AIS_HEADER, GAPS_HEADER};
 use ch07_likelihood::schedule::Schedule;
 use serde::Deserialize;
 
@@ -118,4 +118,72 @@ fn the_network_and_the_schedule_in_numbers() {
     let steps = Schedule::Full.passes() * 60_000 / 20;
     assert!((9_500_000..10_000_000).contains(&steps), "{steps}");
     says("3,280 passes of 3,000 steps each are almost ten million Adam steps");
+}
+
+#[derive(Deserialize)]
+struct AisGap {
+    quantity: String,
+    mean: f64,
+    standard_error: f64,
+    images: usize,
+    passes: usize,
+    steps: usize,
+    acceptance: f64,
+}
+
+#[test]
+fn the_gaps_with_ais_are_the_committed_ones() {
+    let rows: Vec<AisGap> =
+        support::table::read(&media("full/gaps_ais.csv"), GAPS_AIS_HEADER).unwrap();
+    let row = |name: &str| rows.iter().find(|r| r.quantity == name).unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| (r.images, r.passes, r.steps) == (200, 3280, 2000))
+    );
+    says(&format!("acceptance {:.3}", rows[0].acceptance));
+    // The page's table, row by row, in the file's order.
+    let table: Vec<String> = [
+        "log_px_ais",
+        "inference_gap",
+        "approximation_gap",
+        "ais_minus_importance",
+    ]
+    .iter()
+    .map(|name| {
+        format!(
+            "| {:.2} | {:.2} |",
+            row(name).mean,
+            row(name).standard_error
+        )
+    })
+    .collect();
+    let page = book("ch07-likelihood.md");
+    let (_, after) = page
+        .split_once("with AIS's $\\log p_\\theta(x)$ | mean, nats | standard error |")
+        .expect("the table of the gaps with AIS");
+    let quoted: Vec<&str> = after.lines().skip(2).take(4).collect();
+    for (line, ends) in quoted.iter().zip(&table) {
+        assert!(line.ends_with(ends.as_str()), "{line} should end {ends}");
+    }
+    // AIS below the larger importance-sampled estimate, by more than two paired errors.
+    let d = row("ais_minus_importance");
+    assert!(d.mean < -2.0 * d.standard_error, "{}", d.mean);
+    says(&format!(
+        "it lies {:.2} ± {:.2} nats below it",
+        -d.mean, d.standard_error
+    ));
+    let (is_gap, _) = gap(&media("full/gaps.csv"), "approximation_gap");
+    let ais_gap = row("approximation_gap");
+    let apart = is_gap - ais_gap.mean;
+    says(&format!("the same split to within {apart:.2} nats"));
+    says(&format!(
+        "the approximation gap is {:.2} with AIS and {is_gap:.2} with importance sampling",
+        ais_gap.mean
+    ));
+    let quiz = support::book::flat(&book("quiz.md"));
+    let quoted = format!(
+        "gives {:.2} ± {:.2} nats, no higher",
+        ais_gap.mean, ais_gap.standard_error
+    );
+    assert!(quiz.contains(&quoted), "the quiz should say {quoted:?}");
 }
