@@ -187,3 +187,25 @@ fn the_gaps_with_ais_are_the_committed_ones() {
     );
     assert!(quiz.contains(&quoted), "the quiz should say {quoted:?}");
 }
+
+#[test]
+fn more_steps_find_no_better_gaussians_for_the_trained_model_either() {
+    let (long, n_long) = gap(&media("full/gap-steps-2000/gaps.csv"), "elbo_optimal");
+    let (short, n_short) = gap(&media("full/gap-steps-500/gaps.csv"), "elbo_optimal");
+    assert_eq!((n_long, n_short), (50, 50), "the first 50 images");
+    for file in [
+        "full/gap-steps-2000/gaps.csv",
+        "full/gap-steps-500/gaps.csv",
+    ] {
+        let rows: Vec<Passes> = support::table::read(&media(file), GAPS_HEADER).unwrap();
+        assert!(rows.iter().all(|r| r.passes == 3280), "{file}");
+    }
+    assert!(long < short, "{long} {short}");
+    says(&format!(
+        "gives an average ELBO of {long:.3} nats with 2,000 steps against {short:.3} with 500"
+    ));
+    says(&format!(
+        "again slightly lower, by {:.3} nats",
+        short - long
+    ));
+}
