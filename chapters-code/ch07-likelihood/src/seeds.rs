@@ -26,6 +26,7 @@ pub const SEEDS: &str = "seeds.csv";
 pub const SEEDS_CHART: &str = "seeds_kcurve.png";
 /// Burda et al.'s test log p(x) for this VAE trained on the ELBO (one run, K = 5,000).
 pub const PAPER_LOG_PX: f64 = -86.76;
+const PAPER_K: usize = 5000;
 /// Its columns: what is measured, over which runs, the value, its error and what that error
 /// measures, and the number of test images behind it.
 pub const HEADER: &str = "quantity,runs,value,error,error_is,images";
@@ -243,8 +244,8 @@ pub fn markdown(lines: &[Line]) -> String {
     text
 }
 
-/// Each run's K-curve on the whole test set, with bars of two test-set standard errors,
-/// beside the paper's one number (a dashed line: it has no curve and no error).
+/// Each run's K-curve on the whole test set, with bars of two test-set standard errors (set a
+/// little apart, run by run, so that each shows), beside the paper's one number at K = 5,000.
 pub fn chart(runs: &[Run]) -> Chart {
     let mut chart = Chart::new(
         "Test log p(x) by importance sampling, as K grows",
@@ -254,11 +255,14 @@ pub fn chart(runs: &[Run]) -> Chart {
     .size(720, 480)
     .legend(LegendPosition::LowerRight);
     let x = |k: usize| (k as f64).log10();
-    let mut right = 0.0f64;
     for (i, run) in runs.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
-        let points: Vec<(f64, f64)> = run.curve.iter().map(|p| (x(p.k), p.value.mean)).collect();
-        right = right.max(points.iter().map(|p| p.0).fold(0.0, f64::max));
+        let shift = 0.03 * (i as f64 - (runs.len() as f64 - 1.0) / 2.0);
+        let points: Vec<(f64, f64)> = run
+            .curve
+            .iter()
+            .map(|p| (x(p.k) + shift, p.value.mean))
+            .collect();
         chart = chart
             .with_line(Series::new(format!("seed {}", run.spec.seed), points.clone()).color(color))
             .with_points(
@@ -267,23 +271,23 @@ pub fn chart(runs: &[Run]) -> Chart {
                     .marker(Marker::Dot, 3),
             );
         for p in &run.curve {
-            let e = 2.0 * p.value.standard_error;
+            let (at, e) = (x(p.k) + shift, 2.0 * p.value.standard_error);
             chart = chart.with_line(
                 Series::new(
                     String::new(),
-                    vec![(x(p.k), p.value.mean - e), (x(p.k), p.value.mean + e)],
+                    vec![(at, p.value.mean - e), (at, p.value.mean + e)],
                 )
                 .color(color),
             );
         }
     }
-    chart.with_line(
-        Series::new(
-            "Burda et al., one run, K = 5,000",
-            vec![(0.0, PAPER_LOG_PX), (right, PAPER_LOG_PX)],
+    chart.with_points(
+        PointGroup::new(
+            "Burda et al., one run, K = 5,000 (no error given)",
+            vec![(x(PAPER_K), PAPER_LOG_PX)],
         )
         .color(PALETTE[7])
-        .stroke(1, true),
+        .marker(Marker::Cross, 6),
     )
 }
 

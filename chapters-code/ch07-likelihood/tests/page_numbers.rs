@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use ch04_model::shape::VaeShape;
 use ch07_likelihood::model::SHAPE;
 use ch07_likelihood::progress::{self, finished_stages};
-use ch07_likelihood::report;
 use ch07_likelihood::run::{GAPS_AIS_HEADER, GAPS_HEADER};
 use ch07_likelihood::schedule::Schedule;
+use ch07_likelihood::{kcurve, per_image, report, seeds};
 use serde::Deserialize;
 
 fn book(path: &str) -> String {
@@ -208,4 +208,98 @@ fn more_steps_find_no_better_gaussians_for_the_trained_model_either() {
         "again slightly lower, by {:.3} nats",
         short - long
     ));
+}
+
+#[test]
+fn the_page_sets_the_two_seeds_side_by_side_as_seeds_csv_does() {
+    let lines = seeds::load(&media("seeds/seeds.csv")).unwrap();
+    // The page's table is the binary's Markdown of the committed file.
+    let page = book("ch07-likelihood.md");
+    assert!(
+        page.contains(&seeds::markdown(&lines)),
+        "the page should hold seeds.csv's table:\n{}",
+        seeds::markdown(&lines)
+    );
+    let find = |quantity: &str, runs: &str| {
+        lines
+            .iter()
+            .find(|l| l.quantity == quantity && l.runs == runs)
+            .unwrap_or_else(|| panic!("no {quantity} {runs}"))
+    };
+    // Made from the committed runs: the same numbers as their evaluation.csv files.
+    for (run, folder) in [("seed 1", "full"), ("seed 2", "full-seed2")] {
+        let rows = report::load(&media(&format!("{folder}/evaluation.csv"))).unwrap();
+        let e = &rows[0].evaluation;
+        let line = find("log_px", run);
+        assert!((line.value - e.log_px.mean).abs() < 1e-3, "{run}");
+        assert!((line.error - e.log_px.standard_error).abs() < 1e-3, "{run}");
+        assert_eq!((line.images, e.images, e.k), (10_000, 10_000, 5000));
+        let rows = progress::load(&media(&format!("{folder}/progress.csv"))).unwrap();
+        assert_eq!(rows.len(), 3280, "{folder}: the whole schedule");
+    }
+    let d = find("log_px", "seed 2 - seed 1");
+    let (one, two) = (find("log_px", "seed 1"), find("log_px", "seed 2"));
+    assert_eq!(d.error_is, seeds::ErrorIs::PairedSe);
+    // "no difference this measurement can detect"; the paired error about an eighth.
+    assert!(d.value.abs() < 2.0 * d.error, "{d:?}");
+    let eighth = one.error / d.error;
+    assert!((7.0..10.0).contains(&eighth), "{eighth}");
+    says(&format!(
+        "differ by {:.2} nats, with a paired standard error of {:.2}",
+        d.value.abs(),
+        d.error
+    ));
+    let e = find("elbo", "seed 2 - seed 1");
+    says(&format!("differ by {:.2} ± {:.2}", e.value.abs(), e.error));
+    // Both above the paper by about 0.6 nats, more than 40 times their own distance.
+    let above = [one.value + 86.76, two.value + 86.76];
+    says(&format!("by {:.2} and {:.2} nats", above[0], above[1]));
+    assert!(above.iter().all(|a| (a - 0.6).abs() < 0.05), "{above:?}");
+    assert!(above.iter().all(|a| *a > 40.0 * d.value.abs()), "{above:?}");
+    // The K-curves' last rise, from 1,000 to 5,000 draws.
+    let rise = |folder: &str| {
+        let curve = kcurve::load(&media(&format!("{folder}/kcurve.csv"))).unwrap();
+        let at = |k| curve.iter().find(|p| p.k == k).unwrap().value.mean;
+        at(5000) - at(1000)
+    };
+    says(&format!(
+        "by {:.2} and {:.2} nats; the paper's number",
+        rise("full"),
+        rise("full-seed2")
+    ));
+    let active = |folder: &str| {
+        report::load(&media(&format!("{folder}/evaluation.csv"))).unwrap()[0]
+            .evaluation
+            .active_units
+    };
+    says(&format!(
+        "Seed 2 uses {} active units, seed 1 {}",
+        active("full-seed2"),
+        active("full")
+    ));
+    // The training time of the second seed.
+    let seconds: f64 = progress::load(&media("full-seed2/progress.csv"))
+        .unwrap()
+        .iter()
+        .map(|p| p.seconds)
+        .sum();
+    says(&format!("took {:.1} hours on one thread", seconds / 3600.0));
+    let picture = image::open(media("seeds/seeds_kcurve.png")).unwrap();
+    assert_eq!((picture.width(), picture.height()), (720, 480));
+}
+
+#[test]
+fn the_first_seeds_per_image_scores_give_its_evaluation_and_the_printed_gap() {
+    let scores = per_image::load(&media("full/per_image.csv")).unwrap();
+    let mean = |f: fn(&per_image::ImageScore) -> f64| {
+        scores.iter().map(f).sum::<f64>() / scores.len() as f64
+    };
+    let (log_px, elbo) = (mean(|s| s.log_px), mean(|s| s.elbo));
+    let row = &report::load(&media("full/evaluation.csv")).unwrap()[0];
+    assert!((log_px - row.evaluation.log_px.mean).abs() < 1e-4);
+    assert!((elbo - row.evaluation.elbo.mean).abs() < 1e-4);
+    // The binary prints the gap from unrounded means; the page quotes what it prints.
+    let gap = format!("{:.2}", log_px - elbo);
+    says(&format!("log p(x) - ELBO = {gap} nats"));
+    says(&format!("The ELBO of seed 1's model lies {gap} nats below"));
 }
