@@ -3,7 +3,7 @@
 //! Gaussian for that one image, found by optimising its mean and log-variance directly; and the
 //! *amortization gap* `ELBO(q*) - ELBO(q_phi)`, what it costs that one encoder serves every
 //! image. Where the importance-sampled `log p(x)` falls short, annealed importance sampling
-//! ([`crate::ais`]) on the same images gives the split a second, tighter estimate.
+//! ([`crate::ais`]) on the same images gives the split a second estimate.
 
 use crate::ais::{self, AisSettings};
 use ch02_elbo::kl::kl_standard_normal_backward;

@@ -607,7 +607,7 @@ fn the_page_quotes_the_bias_of_the_importance_sampled_estimate() {
             upper_short.estimate.mean - lower_short.estimate.mean
         ),
         format!(
-            "lies {:.2} ± {:.2} nats below forward AIS there, so on digits like the model's own, it too is within about {:.2} nats",
+            "lies {:.2} ± {:.2} nats below forward AIS there, so on these 50 digits like the model's own, it too is within about {:.2} nats",
             -sim_is.minus_ais.mean,
             sim_is.minus_ais.standard_error,
             upper.estimate.mean - lower.estimate.mean - sim_is.minus_ais.mean

@@ -182,7 +182,7 @@ fn the_gaps_with_ais_are_the_committed_ones() {
     ));
     let quiz = support::book::flat(&book("quiz.md"));
     let quoted = format!(
-        "gives {:.2} ± {:.2} nats, no higher",
+        "gives {:.2} ± {:.2} nats, {apart:.2} lower",
         ais_gap.mean, ais_gap.standard_error
     );
     assert!(quiz.contains(&quoted), "the quiz should say {quoted:?}");
@@ -302,4 +302,63 @@ fn the_first_seeds_per_image_scores_give_its_evaluation_and_the_printed_gap() {
     let gap = format!("{:.2}", log_px - elbo);
     says(&format!("log p(x) - ELBO = {gap} nats"));
     says(&format!("The ELBO of seed 1's model lies {gap} nats below"));
+}
+
+#[test]
+fn the_bias_on_four_times_as_many_digits_is_the_committed_one() {
+    let rows = ch07_likelihood::bias::load(&media("full/ais-200/bias.csv")).unwrap();
+    let row = |data: &str, estimator: &str, budget: usize| {
+        rows.iter()
+            .find(|r| r.data == data && r.estimator == estimator && r.budget == budget)
+            .unwrap_or_else(|| panic!("no {data} {estimator} {budget}"))
+    };
+    assert!(rows.iter().all(|r| r.minus_ais.count == 200));
+    // The page's six rows are the binary's own Markdown rows of the file.
+    let table = ch07_likelihood::bias::markdown(&rows);
+    let page = book("ch07-likelihood.md");
+    let (_, after) = page
+        .split_once("--ais-images 200 --out book/media/ch07-likelihood/full/ais-200")
+        .expect("the command for 200 digits");
+    let quoted: Vec<&str> = after
+        .lines()
+        .skip_while(|l| !l.starts_with("| test"))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert_eq!(quoted.len(), 6);
+    for line in &quoted {
+        assert!(
+            table.contains(line),
+            "{line} is not a row of full/ais-200/bias.csv"
+        );
+    }
+    let test = row("test", "is", 5000);
+    says(&format!(
+        "lies {:.2} ± {:.2} nats below AIS (paired), as on the first 50 (0.30 ± 0.11)",
+        -test.minus_ais.mean, test.minus_ais.standard_error
+    ));
+    let gain = test.estimate.mean - row("test", "is", 1000).estimate.mean;
+    says(&format!(
+        "still gains {gain:.2} nats from $K = 1{{,}}000$ to 5,000"
+    ));
+    let (reverse, sim) = (
+        row("simulated", "ais-reverse", 2000),
+        row("simulated", "is", 5000),
+    );
+    says(&format!(
+        "the bracket is {:.2} ± {:.2} nats wide",
+        reverse.minus_ais.mean, reverse.minus_ais.standard_error
+    ));
+    says(&format!(
+        "importance sampling lies {:.2} ± {:.2} nats below forward AIS",
+        -sim.minus_ais.mean, sim.minus_ais.standard_error
+    ));
+    // "by 0.4 to 0.6 nats": its distance below AIS, plus up to the bracket's width.
+    let (near, far) = (
+        -sim.minus_ais.mean,
+        -sim.minus_ais.mean + reverse.minus_ais.mean,
+    );
+    assert_eq!(
+        (format!("{near:.1}"), format!("{far:.1}")),
+        ("0.4".into(), "0.6".into())
+    );
 }
