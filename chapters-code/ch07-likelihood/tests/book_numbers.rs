@@ -702,3 +702,26 @@ fn the_page_quotes_the_quick_models_k_curves() {
     }
     assert!(d(1000).mean > d(500).mean && rise("iwae-k5") > rise("vae-k1"));
 }
+
+#[test]
+fn the_second_seed_counts_one_unit_fewer_at_every_middle_threshold() {
+    let seed1 = active_counts("full");
+    let seed2 = active_counts("full-seed2");
+    assert_eq!(seed2.len(), 5, "the same five sets of images");
+    // Thresholds 0.001, 0.01 and 0.1 (indices 1 to 3); all 50 above 0.0001.
+    for (one, two) in seed1.iter().zip(&seed2) {
+        let (c1, c2) = (
+            one.counts(&active::THRESHOLDS),
+            two.counts(&active::THRESHOLDS),
+        );
+        assert_eq!(c2[0], 50, "{}", two.name);
+        assert!(c2[1..4].iter().all(|&c| c == c2[1]), "{}: {c2:?}", two.name);
+        assert_eq!(c2[1] + 1, c1[1], "{}", two.name);
+    }
+    let n = seed2[0].counts(&active::THRESHOLDS)[1];
+    let page = flat(&book("ch07-likelihood.md"));
+    let quoted = format!(
+        "has {n} units above every threshold from 0.001 to 0.1 on all five sets, and all 50 above 0.0001"
+    );
+    assert!(page.contains(&quoted), "the page should say {quoted:?}");
+}
