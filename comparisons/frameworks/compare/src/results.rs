@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::machine::Machine;
-use crate::runs::{Row, Setting};
+use crate::runs::{Row, Setting, Which};
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -14,6 +14,9 @@ struct Document<'a> {
     epochs: usize,
     threads: usize,
     data_dir: String,
+    /// OMP_WAIT_POLICY as the children inherited it ("" when unset): it changes libtorch's
+    /// speed on a busy machine.
+    omp_wait_policy: String,
     machine: &'a Machine,
     run: Vec<RunRecord>,
 }
@@ -87,6 +90,7 @@ pub fn to_toml(
         epochs: setting.epochs,
         threads: setting.threads,
         data_dir: setting.data_dir.display().to_string(),
+        omp_wait_policy: std::env::var("OMP_WAIT_POLICY").unwrap_or_default(),
         machine,
         run: rows.iter().map(record).collect(),
     };
@@ -101,19 +105,28 @@ pub fn to_toml(
     Ok(text)
 }
 
-/// One line per implementation: median seconds per epoch, range, last test loss, peak memory.
+/// One line per implementation: median seconds per epoch, range, last test loss and its
+/// distance from PyTorch's (the honesty check: within 1 nat), peak memory.
 pub fn summary(rows: &[Row]) -> String {
-    let mut s = String::from("implementation   s/epoch (median, range)   test loss   peak MiB\n");
+    let pytorch = rows
+        .iter()
+        .find(|r| r.which == Which::Pytorch)
+        .map(|r| record(r).test_loss_last);
+    let mut s = String::from(
+        "implementation   s/epoch (median, range)   test loss   - PyTorch's   peak MiB\n",
+    );
     for row in rows {
         let r = record(row);
+        let versus = pytorch.map_or("-".to_string(), |p| format!("{:+.2}", r.test_loss_last - p));
         let _ = writeln!(
             s,
-            "{:<16} {:7.2} ({:.2}-{:.2})     {:9.2}   {:8.0}",
+            "{:<16} {:7.2} ({:.2}-{:.2})     {:9.2}   {:>11}   {:8.0}",
             r.name,
             r.seconds_median,
             r.seconds_range[0],
             r.seconds_range[1],
             r.test_loss_last,
+            versus,
             r.peak_mib
         );
     }

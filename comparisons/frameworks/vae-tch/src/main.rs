@@ -5,8 +5,11 @@
 //! script and chapter 5 do, where the example applies a sigmoid first.
 //!
 //! Defaults, as libtorch has them: intra-op threads = the number of physical cores (OpenMP),
-//! which `--threads` changes through `tch::set_num_threads`. `nn::linear` initialises as
-//! PyTorch's `nn.Linear` does, and `nn::Adam::default()` has PyTorch's betas and epsilon.
+//! which `--threads` changes through `tch::set_num_threads`; OpenMP's threads spin while they
+//! wait unless `OMP_WAIT_POLICY=PASSIVE`. `nn::linear` draws weights Kaiming-uniform with
+//! ReLU's gain (bound sqrt(6/fan_in), not PyTorch's 1/sqrt(fan_in)) and biases as PyTorch does;
+//! `--torch-init` draws the weights as PyTorch does, to show what the default changes.
+//! `nn::Adam::default()` has PyTorch's betas and epsilon.
 
 use std::time::Instant;
 
@@ -25,14 +28,36 @@ struct Vae {
     fc4: nn::Linear,
 }
 
+/// Command line: the shared options, and the choice of initialisation.
+#[derive(Debug, Parser)]
+struct Args {
+    #[command(flatten)]
+    common: Options,
+
+    /// Weights uniform in +-1/sqrt(fan_in), as PyTorch's nn.Linear, not tch's Kaiming uniform.
+    #[arg(long)]
+    torch_init: bool,
+}
+
 impl Vae {
-    fn new(vs: &nn::Path, pixels: i64) -> Self {
+    fn new(vs: &nn::Path, pixels: i64, torch_init: bool) -> Self {
+        let linear = |name: &str, i: i64, o: i64| {
+            let mut config = nn::LinearConfig::default();
+            if torch_init {
+                let bound = 1.0 / (i as f64).sqrt();
+                config.ws_init = nn::Init::Uniform {
+                    lo: -bound,
+                    up: bound,
+                };
+            }
+            nn::linear(vs / name, i, o, config)
+        };
         Vae {
-            fc1: nn::linear(vs / "fc1", pixels, 400, Default::default()),
-            mu: nn::linear(vs / "mu", 400, 20, Default::default()),
-            logvar: nn::linear(vs / "logvar", 400, 20, Default::default()),
-            fc3: nn::linear(vs / "fc3", 20, 400, Default::default()),
-            fc4: nn::linear(vs / "fc4", 400, pixels, Default::default()),
+            fc1: linear("fc1", pixels, 400),
+            mu: linear("mu", 400, 20),
+            logvar: linear("logvar", 400, 20),
+            fc3: linear("fc3", 20, 400),
+            fc4: linear("fc4", 400, pixels),
         }
     }
 
@@ -54,7 +79,8 @@ fn loss(logits: &Tensor, x: &Tensor, mu: &Tensor, logvar: &Tensor) -> Tensor {
 }
 
 fn main() -> Result<()> {
-    let options = Options::parse();
+    let args = Args::parse();
+    let options = args.common;
     options.validate()?;
     if let Some(threads) = options.threads {
         tch::set_num_threads(threads as i32);
@@ -65,10 +91,15 @@ fn main() -> Result<()> {
     let train = Tensor::from_slice(&data.train).view([-1, pixels]);
     let test = Tensor::from_slice(&data.test).view([-1, pixels]);
     let threads = tch::get_num_threads() as usize;
-    let mut report = Report::new("tch-rs (libtorch, CPU)", threads, &options, &data);
+    let name = if args.torch_init {
+        "tch-rs (libtorch, CPU, PyTorch's init)"
+    } else {
+        "tch-rs (libtorch, CPU)"
+    };
+    let mut report = Report::new(name, threads, &options, &data);
 
     let vs = nn::VarStore::new(Device::Cpu);
-    let vae = Vae::new(&vs.root(), pixels);
+    let vae = Vae::new(&vs.root(), pixels, args.torch_init);
     let mut opt = nn::Adam::default().build(&vs, 1e-3)?;
     let batch = options.batch_size as i64;
     for _ in 0..options.epochs {
