@@ -5,6 +5,12 @@
 //! image. Where the importance-sampled `log p(x)` falls short, annealed importance sampling
 //! ([`crate::ais`]) on the same images gives the split a second estimate.
 
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use support::atomic::write_atomic;
+
 use crate::ais::{self, AisSettings};
 use ch02_elbo::kl::kl_standard_normal_backward;
 use ch03_reparameterization::reparam::{draw_standard_normal, reparameterize};
@@ -87,6 +93,46 @@ pub struct AisGaps {
     pub above_importance: Summary,
     /// AIS's acceptance rate over every chain and step.
     pub acceptance: f64,
+}
+
+/// Every image's numbers, beside gaps.csv: for paired comparisons of two runs on the same images.
+pub const GAPS_PER_IMAGE: &str = "gaps_per_image.csv";
+pub const GAPS_PER_IMAGE_HEADER: &str = "image,log_px,elbo_encoder,elbo_optimal,log_px_ais";
+
+/// Writes each image's numbers to `path` (AIS's empty where it did not run), whole or not at all.
+pub fn save_per_image(per_image: &[ImageGaps], path: &Path) -> Result<()> {
+    let mut text = format!("{GAPS_PER_IMAGE_HEADER}\n");
+    for (i, g) in per_image.iter().enumerate() {
+        let ais = g.log_px_ais.map(|v| format!("{v:.4}")).unwrap_or_default();
+        writeln!(
+            text,
+            "{i},{:.4},{:.4},{:.4},{ais}",
+            g.log_px, g.elbo_encoder, g.elbo_optimal
+        )
+        .expect("writing to a String cannot fail");
+    }
+    write_atomic(path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Reads a gaps_per_image.csv back.
+pub fn load_per_image(path: &Path) -> Result<Vec<ImageGaps>> {
+    #[derive(serde::Deserialize)]
+    struct Record {
+        log_px: f64,
+        elbo_encoder: f64,
+        elbo_optimal: f64,
+        log_px_ais: Option<f64>,
+    }
+    let records: Vec<Record> = support::table::read(path, GAPS_PER_IMAGE_HEADER)?;
+    Ok(records
+        .into_iter()
+        .map(|r| ImageGaps {
+            log_px: r.log_px,
+            elbo_encoder: r.elbo_encoder,
+            elbo_optimal: r.elbo_optimal,
+            log_px_ais: r.log_px_ais,
+        })
+        .collect())
 }
 
 /// Purposes of this chapter's random streams.

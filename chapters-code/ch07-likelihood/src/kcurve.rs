@@ -9,6 +9,7 @@ use anyhow::{Context, Result, ensure};
 use ch06_experiments::likelihood::ImageResult;
 use serde::Deserialize;
 use support::atomic::write_atomic;
+use support::plot::{Chart, LegendPosition, Marker, PALETTE, PointGroup, Series};
 use support::summary::Summary;
 use support::table;
 
@@ -117,6 +118,67 @@ pub fn load(path: &Path) -> Result<Vec<Point>> {
             },
         })
         .collect())
+}
+
+/// The curves as a picture, against log10 K: each model's estimate on the left axis's scale is
+/// far from the difference's, so the chart shows the difference of the last series, with bars
+/// of two paired standard errors, and each model's rise above its own K = 1 estimate.
+pub fn chart(points: &[Point]) -> Chart {
+    let mut series: Vec<&str> = Vec::new();
+    for p in points {
+        if !series.contains(&p.series.as_str()) {
+            series.push(&p.series);
+        }
+    }
+    let mut chart = Chart::new(
+        "The quick models' estimates as K grows",
+        "log10 K (importance samples per digit)",
+        "nats",
+    )
+    .size(720, 480)
+    .legend(LegendPosition::UpperLeft);
+    let x = |k: usize| (k as f64).log10();
+    for (i, name) in series.iter().enumerate() {
+        let curve: Vec<&Point> = points.iter().filter(|p| p.series == *name).collect();
+        let difference = name.contains(" - ");
+        let base = if difference { 0.0 } else { curve[0].value.mean };
+        let label = if difference {
+            format!("{name}, image by image (bars: two paired SEs)")
+        } else {
+            format!("{name}: estimate minus its K = 1 value")
+        };
+        let line: Vec<(f64, f64)> = curve
+            .iter()
+            .map(|p| (x(p.k), p.value.mean - base))
+            .collect();
+        chart = chart
+            .with_line(Series::new(label, line.clone()).color(PALETTE[i]))
+            .with_points(
+                PointGroup::new(String::new(), line)
+                    .color(PALETTE[i])
+                    .marker(Marker::Dot, 3),
+            );
+        if difference {
+            for p in &curve {
+                let e = 2.0 * p.value.standard_error;
+                chart = chart.with_line(
+                    Series::new(
+                        String::new(),
+                        vec![(x(p.k), p.value.mean - e), (x(p.k), p.value.mean + e)],
+                    )
+                    .color(PALETTE[i]),
+                );
+            }
+        }
+    }
+    chart
+}
+
+/// Writes [`chart`] to `path`, whole or not at all.
+pub fn save_chart(points: &[Point], path: &Path) -> Result<()> {
+    chart(points)
+        .save_png(path)
+        .with_context(|| format!("cannot draw {}", path.display()))
 }
 
 /// One row per `K`, one column per series, as the binary prints it.

@@ -32,6 +32,7 @@ use crate::train::{self, RunSpec, Session};
 /// The file names written into `--out`.
 pub const QUICK: &str = "quick.csv";
 pub const QUICK_KCURVE: &str = "quick_kcurve.csv";
+pub const QUICK_KCURVE_CHART: &str = "quick_kcurve.png";
 pub const EVALUATION: &str = "evaluation.csv";
 /// The full model's K-curve, from the evaluation's draws.
 pub const KCURVE: &str = "kcurve.csv";
@@ -170,7 +171,9 @@ fn quick(options: &Options, data: &DataSet, command: &str) -> Result<()> {
     println!("\n{}", kcurve::markdown(&points));
     let path = options.out.join(QUICK_KCURVE);
     kcurve::save(&points, &path)?;
-    println!("wrote {}", path.display());
+    let picture = options.out.join(QUICK_KCURVE_CHART);
+    kcurve::save_chart(&points, &picture)?;
+    println!("wrote {} and {}", path.display(), picture.display());
     Ok(())
 }
 // ANCHOR_END: quick
@@ -299,7 +302,8 @@ fn gaps_of_checkpoint(options: &Options, path: &Path) -> Result<()> {
         settings.samples,
         settings.k
     );
-    let (g, _) = gaps::measure(&vae, images, &settings);
+    let (g, per_image) = gaps::measure(&vae, images, &settings);
+    gaps::save_per_image(&per_image, &options.out.join(gaps::GAPS_PER_IMAGE))?;
     let mut text = format!("{GAPS_HEADER}\n");
     for (name, s) in [
         ("log_px", g.log_px),

@@ -342,6 +342,14 @@ fn a_finished_run_reports_the_training_time_of_all_its_sessions() {
     );
     // images, passes, steps, chains, leapfrog.
     assert_eq!(ais[0].2[..5], ["5", "3280", "20", "8", "5"]);
+    // Every image's numbers, whose means are the tables'.
+    let images = ch07_likelihood::gaps::load_per_image(&gaps.join("gaps_per_image.csv")).unwrap();
+    assert_eq!(images.len(), 5);
+    let mean = |f: &dyn Fn(&ch07_likelihood::gaps::ImageGaps) -> f64| {
+        images.iter().map(f).sum::<f64>() / 5.0
+    };
+    assert!((mean(&|g| g.elbo_optimal - g.elbo_encoder) - amortization).abs() < 2e-4);
+    assert!((mean(&|g| g.log_px_ais.unwrap()) - value(&ais, "log_px_ais")).abs() < 2e-4);
 }
 
 #[test]
