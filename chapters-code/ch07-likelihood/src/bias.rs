@@ -306,16 +306,17 @@ pub fn chart(rows: &[Row]) -> Chart {
                 .color(PALETTE[i])
                 .marker(Marker::Dot, 3),
         );
-        for r in curve {
-            let (x, m, e) = (
-                (r.budget as f64).log10(),
-                r.minus_ais.mean,
-                2.0 * r.minus_ais.standard_error,
-            );
-            chart = chart.with_line(
-                Series::new(String::new(), vec![(x, m - e), (x, m + e)]).color(PALETTE[i]),
-            );
-        }
+        let bars: Vec<(f64, f64, f64)> = curve
+            .iter()
+            .map(|r| {
+                (
+                    (r.budget as f64).log10(),
+                    r.minus_ais.mean,
+                    2.0 * r.minus_ais.standard_error,
+                )
+            })
+            .collect();
+        chart = chart.with_error_bars(&bars, PALETTE[i]);
         if let Some(upper) = rows
             .iter()
             .find(|r| r.data == data && r.estimator == "ais-reverse" && r.budget == reference)

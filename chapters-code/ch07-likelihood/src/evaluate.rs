@@ -9,7 +9,7 @@ use ch04_model::shape::VaeShape;
 use ch04_model::vae::Vae;
 use ch05_training::checkpoint::Checkpoint;
 use ch06_experiments::active::active_units;
-use ch06_experiments::likelihood::{self, ImageResult};
+use ch06_experiments::likelihood::ImageResult;
 use ch06_experiments::posterior::encode;
 use ndarray::ArrayView2;
 use support::summary::Summary;
@@ -53,16 +53,10 @@ impl Evaluation {
 }
 
 // ANCHOR: evaluate
-/// Scores `vae` on `images` (bytes 0 or 255, one image per row) with `k` importance samples
-/// per image, each image with its own random stream from `seed`.
-pub fn evaluate(vae: &Vae<f32>, images: ArrayView2<u8>, k: usize, seed: u64) -> Evaluation {
-    let results = likelihood::per_image(vae, images, &[k], seed);
-    from_results(vae, images, &results, &[k], k)
-}
-// ANCHOR_END: evaluate
-
-/// The evaluation at `k` draws from per-image results already computed on `images` with the
-/// draws `ks` (chapter 6's [`likelihood::per_image`]), `k` among them.
+/// The evaluation at `k` draws of `vae` on `images` (bytes 0 or 255, one image per row), from
+/// the per-image results of chapter 6's [`ch06_experiments::likelihood::per_image`] with the
+/// draws `ks`, `k` among them: one pass of importance sampling, each image with its own random
+/// stream, serves the score and the K-curve below `k`.
 pub fn from_results(
     vae: &Vae<f32>,
     images: ArrayView2<u8>,
@@ -82,6 +76,7 @@ pub fn from_results(
         images: images.nrows(),
     }
 }
+// ANCHOR_END: evaluate
 
 /// The model of a checkpoint written by this chapter's training, refused by name when its
 /// architecture is not `shape` (a checkpoint of chapter 5, say).

@@ -54,8 +54,8 @@ impl Default for GapSettings {
     }
 }
 
-/// Each image's numbers, nats.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Each image's numbers, nats (a row of gaps_per_image.csv, whose `image` column is its index).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
 pub struct ImageGaps {
     /// The larger of the two importance-sampled estimates, with `q_phi` and with `q*` as proposal.
     pub log_px: f64,
@@ -116,23 +116,7 @@ pub fn save_per_image(per_image: &[ImageGaps], path: &Path) -> Result<()> {
 
 /// Reads a gaps_per_image.csv back.
 pub fn load_per_image(path: &Path) -> Result<Vec<ImageGaps>> {
-    #[derive(serde::Deserialize)]
-    struct Record {
-        log_px: f64,
-        elbo_encoder: f64,
-        elbo_optimal: f64,
-        log_px_ais: Option<f64>,
-    }
-    let records: Vec<Record> = support::table::read(path, GAPS_PER_IMAGE_HEADER)?;
-    Ok(records
-        .into_iter()
-        .map(|r| ImageGaps {
-            log_px: r.log_px,
-            elbo_encoder: r.elbo_encoder,
-            elbo_optimal: r.elbo_optimal,
-            log_px_ais: r.log_px_ais,
-        })
-        .collect())
+    Ok(support::table::read(path, GAPS_PER_IMAGE_HEADER)?)
 }
 
 /// Purposes of this chapter's random streams.

@@ -159,16 +159,11 @@ pub fn chart(points: &[Point]) -> Chart {
                     .marker(Marker::Dot, 3),
             );
         if difference {
-            for p in &curve {
-                let e = 2.0 * p.value.standard_error;
-                chart = chart.with_line(
-                    Series::new(
-                        String::new(),
-                        vec![(x(p.k), p.value.mean - e), (x(p.k), p.value.mean + e)],
-                    )
-                    .color(PALETTE[i]),
-                );
-            }
+            let bars: Vec<(f64, f64, f64)> = curve
+                .iter()
+                .map(|p| (x(p.k), p.value.mean, 2.0 * p.value.standard_error))
+                .collect();
+            chart = chart.with_error_bars(&bars, PALETTE[i]);
         }
     }
     chart

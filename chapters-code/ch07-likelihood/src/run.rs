@@ -232,15 +232,17 @@ fn score(
     println!("{}\n{}", evaluation.line(), evaluation.details_line());
     let curve = kcurve::curve(model, &results, &ks);
     println!("\n{}", kcurve::markdown(&curve));
-    let path = options.out.join(KCURVE);
-    kcurve::save(&curve, &path)?;
-    let scores = per_image::scores(&results, ks.len() - 1);
-    let path = options.out.join(per_image::PER_IMAGE);
-    per_image::save(&scores, &path)?;
+    let (curve_path, scores_path) = (
+        options.out.join(KCURVE),
+        options.out.join(per_image::PER_IMAGE),
+    );
+    kcurve::save(&curve, &curve_path)?;
+    // ks_up_to puts k last.
+    per_image::save(&per_image::scores(&results, ks.len() - 1), &scores_path)?;
     println!(
         "wrote {} and {}",
-        options.out.join(KCURVE).display(),
-        path.display()
+        curve_path.display(),
+        scores_path.display()
     );
     Ok(evaluation)
 }

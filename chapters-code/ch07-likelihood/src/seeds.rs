@@ -270,16 +270,12 @@ pub fn chart(runs: &[Run]) -> Chart {
                     .color(color)
                     .marker(Marker::Dot, 3),
             );
-        for p in &run.curve {
-            let (at, e) = (x(p.k) + shift, 2.0 * p.value.standard_error);
-            chart = chart.with_line(
-                Series::new(
-                    String::new(),
-                    vec![(at, p.value.mean - e), (at, p.value.mean + e)],
-                )
-                .color(color),
-            );
-        }
+        let bars: Vec<(f64, f64, f64)> = run
+            .curve
+            .iter()
+            .map(|p| (x(p.k) + shift, p.value.mean, 2.0 * p.value.standard_error))
+            .collect();
+        chart = chart.with_error_bars(&bars, color);
     }
     chart.with_points(
         PointGroup::new(

@@ -265,6 +265,16 @@ impl Chart {
         self
     }
 
+    /// The same chart with an unlabelled vertical bar from `y - half` to `y + half` at each
+    /// `(x, y, half)`: error bars.
+    pub fn with_error_bars(mut self, bars: &[(f64, f64, f64)], color: Rgb) -> Self {
+        for &(x, y, half) in bars {
+            self.lines
+                .push(Series::new(String::new(), vec![(x, y - half), (x, y + half)]).color(color));
+        }
+        self
+    }
+
     /// Draws the chart into an RGB image of `width` x `height` pixels.
     pub fn render(&self) -> Result<RgbImage, PlotError> {
         let (w, h) = (self.width, self.height);
