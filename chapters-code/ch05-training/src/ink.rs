@@ -249,6 +249,24 @@ fn stripe<const W: usize>(
     }
 }
 
+/// Which products the first layer computes; both give the same bits, and the benchmark
+/// times either (`cargo bench -p ch05-training -- --first-layer dense`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FirstLayer {
+    /// The inked entries only (where matrixmultiply uses FMA kernels; else as `Dense`).
+    #[default]
+    Sparse,
+    /// matrixmultiply's dense products, the zeros included.
+    Dense,
+}
+
+impl FirstLayer {
+    /// Whether the sparse products run: asked for, and matching the dense ones' bits here.
+    fn sparse(self) -> bool {
+        self == FirstLayer::Sparse && fma_kernels()
+    }
+}
+
 // ANCHOR: inked
 /// A batch of images gathered as `f32` in [0, 1], with where its ink is: by groups of images
 /// (for the forward product `x W1`) and by groups of pixels (for the weight gradient `x^T dh`).
@@ -258,17 +276,28 @@ pub struct InkedBatch {
     count: usize,
     by_image: GroupedRows,
     by_pixel: GroupedRows,
+    first_layer: FirstLayer,
 }
 
 impl InkedBatch {
     /// Room for `capacity` images of `pixels` pixels; nothing is allocated after this.
     pub fn new(capacity: usize, pixels: usize) -> Self {
+        Self::with_first_layer(capacity, pixels, FirstLayer::default())
+    }
+
+    /// As [`InkedBatch::new`], with the first layer's products chosen by the caller.
+    pub fn with_first_layer(capacity: usize, pixels: usize, first_layer: FirstLayer) -> Self {
         InkedBatch {
             pixels: Array2::zeros((capacity, pixels)),
             count: 0,
             by_image: GroupedRows::with_capacity(capacity, pixels),
             by_pixel: GroupedRows::with_capacity(pixels, capacity),
+            first_layer,
         }
+    }
+
+    pub fn first_layer_products(&self) -> FirstLayer {
+        self.first_layer
     }
 
     /// Copies the images at `indices` in (scaled to [0, 1]) and lists where their ink is.
@@ -289,6 +318,9 @@ impl InkedBatch {
     }
 
     fn list_ink(&mut self) {
+        if !self.first_layer.sparse() {
+            return;
+        }
         let n = self.count;
         let d = self.pixels.ncols();
         let x = &self.pixels.as_slice().expect("an owned standard matrix")[..n * d];
@@ -305,13 +337,14 @@ impl InkedBatch {
         self.count == 0
     }
 
-    /// The share of the batch's pixels that are not zero.
+    /// The share of the batch's pixels that are not zero (0 unless the sparse products run,
+    /// which list them).
     pub fn ink_fraction(&self) -> f64 {
         self.by_image.nonzeros() as f64 / (self.count * self.pixels.ncols()).max(1) as f64
     }
 
     /// The multiply-adds of the forward product and of the weight gradient, each as a share
-    /// of the dense product's.
+    /// of the dense product's (0 unless the sparse products run).
     pub fn work_fractions(&self) -> (f64, f64) {
         let dense = (self.count * self.pixels.ncols()).max(1) as f64;
         let share = |rows: &GroupedRows| (rows.len() * G) as f64 / dense;
@@ -325,7 +358,7 @@ impl Input<f32> for InkedBatch {
     }
 
     fn first_layer(&self, layer: &Dense<f32>, y: &mut ArrayRef2<f32>) {
-        if !fma_kernels() || !y.is_standard_layout() {
+        if !self.first_layer.sparse() || !y.is_standard_layout() {
             return layer.forward(&self.values(), y);
         }
         self.by_image.times(layer.weight.view(), y.view_mut());
@@ -333,7 +366,7 @@ impl Input<f32> for InkedBatch {
     }
 
     fn first_layer_gradient(&self, layer: &Dense<f32>, dy: &ArrayRef2<f32>, grad: &mut Dense<f32>) {
-        if !fma_kernels() || !grad.weight.is_standard_layout() {
+        if !self.first_layer.sparse() || !grad.weight.is_standard_layout() {
             return layer.backward(&self.values(), dy, grad, None);
         }
         self.by_pixel.times(dy.view(), grad.weight.view_mut());
@@ -399,7 +432,7 @@ mod tests {
     #[test]
     fn lists_every_inked_pixel_by_groups_of_images_and_of_pixels() {
         let x = images(7, 30, 1);
-        let mut batch = InkedBatch::new(8, 30);
+        let mut batch = InkedBatch::with_first_layer(8, 30, FirstLayer::Sparse);
         batch.gather(x.view(), &[4, 0, 2, 6, 5, 1]);
         assert_eq!(batch.len(), 6);
         let values = batch.values().to_owned();
@@ -420,7 +453,7 @@ mod tests {
     /// fused multiply-adds (which is when the sparse ones run), else the dense ones run.
     fn compare_with_dense(count: usize, pixels: usize, outputs: usize) {
         let x = images(count, pixels, count as u64);
-        let mut batch = InkedBatch::new(count, pixels);
+        let mut batch = InkedBatch::with_first_layer(count, pixels, FirstLayer::Sparse);
         batch.gather(x.view(), &(0..count).collect::<Vec<_>>());
         let dense = batch.values().to_owned();
         let layer = layer(pixels, outputs);
@@ -466,7 +499,7 @@ mod tests {
     #[test]
     fn a_batch_without_ink_gives_the_bias_and_a_zero_gradient() {
         let x = Array2::<u8>::zeros((3, 50));
-        let mut batch = InkedBatch::new(4, 50);
+        let mut batch = InkedBatch::with_first_layer(4, 50, FirstLayer::Sparse);
         batch.gather(x.view(), &[0, 1, 2]);
         assert_eq!(batch.ink_fraction(), 0.0);
         let layer = layer(50, 20);

@@ -14,7 +14,7 @@ use rand::{Rng, SeedableRng};
 use crate::adam::Adam;
 use crate::batches::{gather, shuffled_order};
 use crate::checkpoint::{Checkpoint, CheckpointSettings};
-use crate::ink::InkedBatch;
+use crate::ink::{FirstLayer, InkedBatch};
 use crate::seeds::{self, Purpose};
 
 // ANCHOR: objective
@@ -78,6 +78,8 @@ pub struct Trainer {
     pub beta: f32,
     pub batch_size: usize,
     objective: Box<dyn Objective>,
+    /// The first layer's products (sparse or dense: the same bits, not the same speed).
+    first_layer: FirstLayer,
     shards: Vec<Shard>,
 }
 
@@ -113,10 +115,10 @@ impl Shard {
         n
     }
 
-    fn new(shape: VaeShape, capacity: usize) -> Self {
+    fn new(shape: VaeShape, capacity: usize, first_layer: FirstLayer) -> Self {
         Shard {
             batch: Array2::zeros((capacity, shape.input)),
-            inked: InkedBatch::new(capacity, shape.input),
+            inked: InkedBatch::with_first_layer(capacity, shape.input, first_layer),
             ws: Workspace::new(shape, capacity),
             grad: Vae::zeros(shape),
         }
@@ -180,6 +182,7 @@ impl Trainer {
             beta: 1.0,
             batch_size,
             objective: Box::new(Elbo),
+            first_layer: FirstLayer::default(),
             shards: Vec::new(),
             vae,
         };
@@ -194,7 +197,20 @@ impl Trainer {
         let threads = threads.clamp(1, self.batch_size);
         let capacity = self.batch_size.div_ceil(threads) * self.objective.rows_per_image();
         let shape = self.shape();
-        self.shards = (0..threads).map(|_| Shard::new(shape, capacity)).collect();
+        let first_layer = self.first_layer;
+        self.shards = (0..threads)
+            .map(|_| Shard::new(shape, capacity, first_layer))
+            .collect();
+    }
+
+    /// Computes the first layer's products as `first_layer` says (the benchmark times both).
+    pub fn set_first_layer(&mut self, first_layer: FirstLayer) {
+        self.first_layer = first_layer;
+        self.set_threads(self.shards.len());
+    }
+
+    pub fn first_layer(&self) -> FirstLayer {
+        self.first_layer
     }
 
     /// Trains with `objective` from now on (chapter 4's negative ELBO until then).

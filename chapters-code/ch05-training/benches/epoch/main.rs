@@ -4,6 +4,8 @@
 //! Without options it trains two epochs of the default model (784-400-20-400-784, batch 128)
 //! on the 60,000 training images and evaluates the test set, then prints images per second,
 //! seconds per epoch, the GFLOP/s of the matrix products and the peak resident memory.
+//! `--first-layer dense` times the first layer with the zero pixels multiplied too (the same
+//! bits as the default, `sparse`), to see what skipping them gains on this processor.
 //!
 //! `cargo bench -p ch05-training -- --compare` runs chapter 5's training and the PyTorch
 //! reference script (`reference/vae_torch.py`, which needs `pip install torch numpy`) back to
@@ -22,6 +24,7 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 use ch04_model::shape::VaeShape;
+use ch05_training::ink::FirstLayer;
 use ch05_training::trainer::Trainer;
 use clap::Parser;
 use mnist::{DataOptions, Dataset};
@@ -65,8 +68,20 @@ struct Options {
     python: String,
 
     /// Passed by `cargo bench` to every benchmark; ignored.
+    /// The first layer's products: `sparse` (the inked pixels only, the default) or `dense`.
+    /// Not with --compare.
+    #[arg(long, value_enum)]
+    first_layer: Option<Path>,
+
     #[arg(long, hide = true)]
     bench: bool,
+}
+
+/// The command line's names for [`FirstLayer`].
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Path {
+    Sparse,
+    Dense,
 }
 
 fn main() -> Result<()> {
@@ -88,6 +103,9 @@ fn main() -> Result<()> {
         data_dir: std::env::var_os("MNIST_DIR").map(Into::into),
     })?;
     if options.compare {
+        if options.first_layer.is_some() {
+            bail!("--first-layer times chapter 5 alone; leave it out of --compare");
+        }
         return compare::run(&options, &set);
     }
     let epochs = options.epochs.unwrap_or(2);
@@ -97,15 +115,21 @@ fn main() -> Result<()> {
     if let Some(threads) = options.threads {
         trainer.set_threads(threads);
     }
+    match options.first_layer {
+        Some(Path::Sparse) => trainer.set_first_layer(FirstLayer::Sparse),
+        Some(Path::Dense) => trainer.set_first_layer(FirstLayer::Dense),
+        None => {}
+    }
     let images = set.train.images.view();
     let n = images.nrows();
     let steps = n.div_ceil(batch);
     let flops = shape.step_flops(batch) * (n as f64 / batch as f64);
     println!(
         "training {epochs} epochs of {n} images, batch {batch}, {steps} steps per epoch, \
-         {} threads, {:.2e} flop of dense matrix products per epoch",
+         {} threads, {:.2e} flop of dense matrix products per epoch, first layer {:?}",
         trainer.threads(),
-        flops
+        flops,
+        trainer.first_layer()
     );
     println!("epoch  seconds  images/s  GFLOP/s  train loss  test loss  eval seconds");
     for epoch in 1..=epochs {
