@@ -14,8 +14,12 @@
 //! 32/128/512, and passes per second of chapter 7's network (784-200-200-50, tanh, batch 20,
 //! dynamically binarized). `--results FILE` writes the figures to a TOML file (the book's is
 //! `book/media/ch05-training/speed.toml`).
+//!
+//! `cargo bench -p ch05-training -- --gemm` times the matrix products of one step on one
+//! thread, in matrixmultiply and in PyTorch, beside a large square product (`gemm.rs`).
 
 mod compare;
+mod gemm;
 mod machine;
 mod torch;
 
@@ -32,6 +36,11 @@ use mnist::{DataOptions, Dataset};
 /// Figures of chapter 5's training speed, and a side-by-side comparison with PyTorch.
 #[derive(Debug, Parser)]
 struct Options {
+    /// Time the matrix products of a training step, on one thread, in matrixmultiply and in
+    /// PyTorch (`--results FILE` writes them as TOML).
+    #[arg(long, conflicts_with = "compare")]
+    gemm: bool,
+
     /// Run chapter 5 and the PyTorch reference back to back (and the scaling table).
     #[arg(long)]
     compare: bool,
@@ -97,6 +106,10 @@ fn main() -> Result<()> {
             ),
         }
         options.results = Some(path);
+    }
+    if options.gemm {
+        let torch = torch::available(&options.python);
+        return gemm::run(&options.python, torch, options.results.as_deref());
     }
     let set = mnist::load(&DataOptions {
         dataset: Dataset::Mnist,
