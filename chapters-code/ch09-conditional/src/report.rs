@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use serde::Deserialize;
-use support::summary::Summary;
+use support::summary::{Moments, Summary};
 
 /// Pyro's CVAE tutorial, nats, 1 / 2 / 3 quadrants given: the deterministic baseline.
 pub const PYRO_BASELINE: [f64; 3] = [100.4, 61.9, 25.4];
@@ -93,7 +93,49 @@ pub fn find<'a>(rows: &'a [Row], seed: u64, given: usize, quantity: &str) -> Opt
         .find(|r| r.seed == seed && r.given == given && r.quantity == quantity)
 }
 
-/// The Markdown table: one row per estimate and seed, the anchor rows below.
+/// One estimate over the seeds of a run: its mean over them, the standard deviation of the
+/// seeds' values (the spread a new seed would show), and the smallest and largest of the
+/// seeds' standard errors over the test digits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OverSeeds {
+    pub mean: f64,
+    pub sd: f64,
+    pub seeds: usize,
+    pub standard_error_range: [f64; 2],
+}
+
+/// `quantity` with `given` quadrants over every seed in `rows` (None if no seed has it).
+pub fn over_seeds(rows: &[Row], given: usize, quantity: &str) -> Option<OverSeeds> {
+    let found: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.given == given && r.quantity == quantity)
+        .collect();
+    if found.is_empty() {
+        return None;
+    }
+    let moments = Moments::of(found.iter().map(|r| r.mean));
+    let errors = found.iter().map(|r| r.standard_error);
+    Some(OverSeeds {
+        mean: moments.mean(),
+        sd: moments.variance().sqrt(),
+        seeds: found.len(),
+        standard_error_range: [
+            errors.clone().fold(f64::INFINITY, f64::min),
+            errors.fold(f64::NEG_INFINITY, f64::max),
+        ],
+    })
+}
+
+/// The estimates' names, in the order of the tables.
+const QUANTITIES: [(&str, &str); 4] = [
+    ("baseline", "baseline"),
+    ("cvae_elbo", "CVAE, negative ELBO"),
+    ("cvae_importance", "CVAE, importance sampled"),
+    ("baseline_minus_cvae", "baseline - CVAE (paired)"),
+];
+
+/// The Markdown table: one row per estimate and seed, the anchor rows below; with more than
+/// one seed, then each estimate's mean over the seeds and their standard deviation.
 pub fn markdown(rows: &[Row]) -> String {
     let mut seeds: Vec<u64> = rows.iter().map(|r| r.seed).collect();
     seeds.dedup();
@@ -106,12 +148,7 @@ pub fn markdown(rows: &[Row]) -> String {
         "| nats, -log p(y given x) | 1 quadrant | 2 quadrants | 3 quadrants |\n|---|---|---|---|\n",
     );
     for &seed in &seeds {
-        for (q, name) in [
-            ("baseline", "baseline"),
-            ("cvae_elbo", "CVAE, negative ELBO"),
-            ("cvae_importance", "CVAE, importance sampled"),
-            ("baseline_minus_cvae", "baseline - CVAE (paired)"),
-        ] {
+        for (q, name) in QUANTITIES {
             writeln!(
                 text,
                 "| {name} (seed {seed}) | {} | {} | {} |",
@@ -122,9 +159,63 @@ pub fn markdown(rows: &[Row]) -> String {
             .expect("writing to a String cannot fail");
         }
     }
+    if seeds.len() > 1 {
+        for (q, name) in QUANTITIES {
+            let cell = |given| {
+                over_seeds(rows, given, q).map_or(String::new(), |o| {
+                    format!("{:.2} (sd {:.2} over {} seeds)", o.mean, o.sd, o.seeds)
+                })
+            };
+            writeln!(
+                text,
+                "| {name}, mean over seeds | {} | {} | {} |",
+                cell(1),
+                cell(2),
+                cell(3)
+            )
+            .expect("writing to a String cannot fail");
+        }
+    }
     for (name, v) in [("Pyro: baseline", PYRO_BASELINE), ("Pyro: CVAE", PYRO_CVAE)] {
         writeln!(text, "| {name} | {} | {} | {} |", v[0], v[1], v[2])
             .expect("writing to a String cannot fail");
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(seed: u64, given: usize, mean: f64, standard_error: f64) -> Row {
+        Row {
+            seed,
+            given,
+            quantity: "cvae_elbo".into(),
+            mean,
+            standard_error,
+            images: 10,
+            k: 5,
+            baseline_epochs: 1,
+            cvae_epochs: 1,
+            train_images: 100,
+            train_seconds: 1.0,
+        }
+    }
+
+    #[test]
+    fn over_seeds_gives_the_mean_the_spread_and_the_errors_range() {
+        let rows = [
+            row(1, 1, 1.0, 0.1),
+            row(2, 1, 2.0, 0.3),
+            row(3, 1, 3.0, 0.2),
+            row(1, 2, 9.0, 0.5),
+        ];
+        let o = over_seeds(&rows, 1, "cvae_elbo").unwrap();
+        assert_eq!((o.mean, o.sd, o.seeds), (2.0, 1.0, 3));
+        assert_eq!(o.standard_error_range, [0.1, 0.3]);
+        assert_eq!(over_seeds(&rows, 2, "cvae_elbo").unwrap().sd, 0.0);
+        assert!(over_seeds(&rows, 3, "cvae_elbo").is_none());
+        assert!(markdown(&rows).contains("| CVAE, negative ELBO, mean over seeds | 2.00 (sd 1.00 over 3 seeds) | 9.00 (sd 0.00 over 1 seeds) |  |"));
+    }
 }
