@@ -1,5 +1,6 @@
 //! Every chapter page links its crate's listing and names the command that runs it; every
-//! crate under chapters-code/ has a listing page in the book that includes all its sources.
+//! crate under chapters-code/ has a listing page in the book that includes all its sources,
+//! and so do the framework comparators under comparisons/frameworks/.
 
 use std::path::Path;
 use std::sync::LazyLock;
@@ -37,6 +38,8 @@ pub fn check(root: &Path) -> Vec<String> {
         }
         problems.extend(check_listing(root, name, &in_summary));
     }
+
+    problems.extend(check_frameworks_listing(root, &in_summary));
 
     for page in in_summary.iter().filter_map(|p| CHAPTER_PAGE.captures(p)) {
         let name = &page[1];
@@ -81,6 +84,33 @@ fn check_listing(root: &Path, name: &str, in_summary: &[&str]) -> Vec<String> {
             ))
         })
         .map(|rel| format!("book/{listing} does not include chapters-code/{name}/{rel}"))
+        .collect()
+}
+
+/// `book/code/frameworks.md` is in SUMMARY and includes every `.rs` file of the comparators'
+/// workspace (their builds' `target/` folders aside).
+fn check_frameworks_listing(root: &Path, in_summary: &[&str]) -> Vec<String> {
+    const LISTING: &str = "code/frameworks.md";
+    if !in_summary.contains(&LISTING) {
+        return vec![format!("book/{LISTING} is not in SUMMARY.md")];
+    }
+    let Ok(text) = std::fs::read_to_string(root.join("book").join(LISTING)) else {
+        return vec![format!("book/{LISTING} is missing")];
+    };
+    let dir = root.join("comparisons/frameworks");
+    let sources = files::with_extension(&dir, "rs");
+    if sources.is_empty() {
+        return vec!["comparisons/frameworks/: no Rust sources".into()];
+    }
+    sources
+        .iter()
+        .map(|file| files::relative(file, &dir).into_owned())
+        .filter(|rel| {
+            !text.contains(&format!(
+                "{{{{#include ../../comparisons/frameworks/{rel}}}}}"
+            ))
+        })
+        .map(|rel| format!("book/{LISTING} does not include comparisons/frameworks/{rel}"))
         .collect()
 }
 

@@ -33,3 +33,31 @@ fn walk(dir: &Path, ext: &str, found: &mut Vec<PathBuf>) {
 pub fn relative<'a>(path: &'a Path, base: &Path) -> std::borrow::Cow<'a, str> {
     path.strip_prefix(base).unwrap_or(path).to_string_lossy()
 }
+
+/// The section under the heading, up to the next heading of the same or a higher level
+/// (lines inside fenced code blocks are not headings).
+pub fn section(page: &str, heading: &str) -> Option<String> {
+    let mut fenced = false;
+    let headings: Vec<(usize, usize, &str)> = page
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            if line.trim_start().starts_with("```") {
+                fenced = !fenced;
+            }
+            let level = line.chars().take_while(|&c| c == '#').count();
+            let title = line[level..].strip_prefix(' ')?;
+            (!fenced && level > 0).then_some((i, level, title.trim()))
+        })
+        .collect();
+    let (at, (start, level, _)) = headings
+        .iter()
+        .enumerate()
+        .find(|(_, (_, _, title))| *title == heading)?;
+    let end = headings[at + 1..]
+        .iter()
+        .find(|(_, l, _)| l <= level)
+        .map_or(usize::MAX, |(i, _, _)| *i);
+    let lines: Vec<&str> = page.lines().collect();
+    Some(lines[*start..end.min(lines.len())].join("\n"))
+}

@@ -27,7 +27,7 @@ pub fn check(root: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(|p| {
             let text = std::fs::read_to_string(&p).ok()?;
-            section(&text).map(|s| (p, s))
+            files::section(&text, HEADING).map(|s| (p, s))
         })
         .collect();
     let [(page, section)] = &pages[..] else {
@@ -158,34 +158,6 @@ pub fn check(root: &Path) -> Vec<String> {
         ));
     }
     problems
-}
-
-/// The section under the heading, up to the next heading of the same or a higher level
-/// (lines inside fenced code blocks are not headings).
-fn section(page: &str) -> Option<String> {
-    let mut fenced = false;
-    let headings: Vec<(usize, usize, &str)> = page
-        .lines()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            if line.trim_start().starts_with("```") {
-                fenced = !fenced;
-            }
-            let level = line.chars().take_while(|&c| c == '#').count();
-            let title = line[level..].strip_prefix(' ')?;
-            (!fenced && level > 0).then_some((i, level, title.trim()))
-        })
-        .collect();
-    let (at, (start, level, _)) = headings
-        .iter()
-        .enumerate()
-        .find(|(_, (_, _, title))| *title == HEADING)?;
-    let end = headings[at + 1..]
-        .iter()
-        .find(|(_, l, _)| l <= level)
-        .map_or(usize::MAX, |(i, _, _)| *i);
-    let lines: Vec<&str> = page.lines().collect();
-    Some(lines[*start..end.min(lines.len())].join("\n"))
 }
 
 fn string(table: &Table, key: &str) -> String {

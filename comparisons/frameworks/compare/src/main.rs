@@ -1,7 +1,8 @@
 //! `cargo run --release -p compare -- --results FILE`: chapter 5's VAE five ways, back to back
 //! on the same files and threads: the book's code (chapter 5's binary), PyTorch (the reference
-//! script), candle, burn and tch-rs. Each is built first, then run as a child process whose
-//! peak resident memory comes from `wait4`; the figures go to one TOML file.
+//! script), candle, burn and tch-rs, then candle and tch-rs again initialised as PyTorch does.
+//! Each is built first, then run as a child process whose peak resident memory comes from
+//! `wait4`; the figures go to one TOML file.
 
 mod machine;
 mod results;
@@ -34,13 +35,21 @@ struct Options {
     #[arg(long)]
     results: PathBuf,
 
-    /// Which to run, in this order (default: all five).
+    /// Which to run, in this order (default: all five, then candle and tch-rs with PyTorch's
+    /// initialisation).
     #[arg(long, value_delimiter = ',', default_values_t = Which::ALL)]
     only: Vec<Which>,
 
     /// The Python interpreter that has torch (2.13.0 for tch 0.26) and numpy.
     #[arg(long, default_value = "python3")]
     python: String,
+
+    /// Also profile each run with `perf record` (Linux's perf, on the PATH) and write, per
+    /// implementation, `NAME.txt` in this folder: the share of samples per library and
+    /// function (`perf report --sort dso,symbol`). Such a run's timings include perf's
+    /// sampling and its peak memory is perf's own: the table comes from a run without it.
+    #[arg(long)]
+    profile: Option<PathBuf>,
 }
 
 fn main() -> Result<()> {
@@ -60,12 +69,18 @@ fn main() -> Result<()> {
         .data_dir
         .clone()
         .unwrap_or_else(|| root.join("data/mnist"));
+    if let Some(folder) = &options.profile {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("--profile {}: cannot create it", folder.display()))?;
+        runs::check_perf()?;
+    }
     let setting = runs::Setting {
         root: &root,
         data_dir: &data_dir,
         epochs: options.epochs,
         threads: options.threads,
         python: &options.python,
+        profile: options.profile.as_deref(),
     };
     // Everything is built before anything is timed, so no build competes with a run.
     let programs = options

@@ -95,8 +95,9 @@ pub fn to_toml(
         run: rows.iter().map(record).collect(),
     };
     let mut text = String::from(
-        "# Chapter 5's VAE five ways, back to back on one machine, written by comparisons/frameworks'\n\
-         # runner (`cargo run --release -p compare`). seconds: wall-clock seconds of each epoch's\n\
+        "# Chapter 5's VAE five ways (candle and tch-rs also with PyTorch's initialisation), back to\n\
+         # back on one machine, written by comparisons/frameworks' runner\n\
+         # (`cargo run --release -p compare`). seconds: wall-clock seconds of each epoch's\n\
          # training steps (not the test pass); test_loss: negative ELBO per test image in nats after\n\
          # each epoch; peak_mib: the child process's peak resident memory (wait4's ru_maxrss);\n\
          # load_before/after: the 1-, 5- and 15-minute load averages around the run.\n",

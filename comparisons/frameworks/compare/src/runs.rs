@@ -22,16 +22,32 @@ pub enum Which {
     Candle,
     Burn,
     Tch,
+    /// candle with `--torch-init`: PyTorch's initialisation instead of candle's default.
+    CandleTorchInit,
+    /// tch-rs with `--torch-init`: PyTorch's initialisation instead of tch's default.
+    TchTorchInit,
 }
 
 impl Which {
-    pub const ALL: [Which; 5] = [
+    /// The five implementations with their defaults, then the two whose default
+    /// initialisation is not PyTorch's, initialised as PyTorch does.
+    pub const ALL: [Which; 7] = [
         Which::Book,
         Which::Pytorch,
         Which::Candle,
         Which::Burn,
         Which::Tch,
+        Which::CandleTorchInit,
+        Which::TchTorchInit,
     ];
+
+    /// The extra arguments of the variant.
+    fn variant_args(self) -> Vec<OsString> {
+        match self {
+            Which::CandleTorchInit | Which::TchTorchInit => vec!["--torch-init".into()],
+            _ => Vec::new(),
+        }
+    }
 }
 
 impl fmt::Display for Which {
@@ -42,6 +58,8 @@ impl fmt::Display for Which {
             Which::Candle => "candle",
             Which::Burn => "burn",
             Which::Tch => "tch",
+            Which::CandleTorchInit => "candle-torch-init",
+            Which::TchTorchInit => "tch-torch-init",
         })
     }
 }
@@ -53,6 +71,8 @@ pub struct Setting<'a> {
     pub epochs: usize,
     pub threads: usize,
     pub python: &'a str,
+    /// Where to write each run's profile, if profiling.
+    pub profile: Option<&'a Path>,
 }
 
 /// A built program: what to execute, its first arguments, extra environment, its version.
@@ -109,9 +129,9 @@ impl Setting<'_> {
                     version: format!("torch {torch}"),
                 }
             }
-            Which::Candle => Program {
+            Which::Candle | Which::CandleTorchInit => Program {
                 exe: cargo_build(&self.comparisons(), &["--release", "-p", "vae-candle"], &[])?,
-                args: Vec::new(),
+                args: which.variant_args(),
                 env: Vec::new(),
                 version: format!("candle-core {}", lock("Cargo.lock", "candle-core")?),
             },
@@ -121,7 +141,7 @@ impl Setting<'_> {
                 env: Vec::new(),
                 version: format!("burn {}", lock("Cargo.lock", "burn")?),
             },
-            Which::Tch => {
+            Which::Tch | Which::TchTorchInit => {
                 let torch = self.torch_version()?;
                 let lib = self.python_says(
                     "import os, torch; print(os.path.join(os.path.dirname(torch.__file__), 'lib'))",
@@ -136,7 +156,7 @@ impl Setting<'_> {
                 let exe = cargo_build(&self.comparisons().join("vae-tch"), &["--release"], &env)?;
                 Program {
                     exe,
-                    args: Vec::new(),
+                    args: which.variant_args(),
                     env: vec![(
                         "LD_LIBRARY_PATH".into(),
                         prepend_path("LD_LIBRARY_PATH", Path::new(&lib)),
@@ -171,7 +191,20 @@ impl Setting<'_> {
     /// Runs `program` once, echoing its output, and reads its figures.
     pub fn run(&self, which: Which, program: &Program) -> Result<Row> {
         let out_dir = std::env::temp_dir().join(format!("vae-compare-{}", std::process::id()));
-        let mut command = Command::new(&program.exe);
+        let perf_data = self
+            .profile
+            .map(|folder| folder.join(format!("{which}.data")));
+        let mut command = match &perf_data {
+            Some(data) => {
+                let mut perf = Command::new("perf");
+                perf.args(["record", "--quiet", "-F", "499", "-o"])
+                    .arg(data)
+                    .arg("--")
+                    .arg(&program.exe);
+                perf
+            }
+            None => Command::new(&program.exe),
+        };
         command
             .args(&program.args)
             .arg("--epochs")
@@ -196,6 +229,9 @@ impl Setting<'_> {
             status.success(),
             "{which} failed ({status}); its output is above"
         );
+        if let Some(data) = &perf_data {
+            write_profile(data, &data.with_extension("txt"))?;
+        }
         let (seconds, test_loss, threads) = if which == Which::Book {
             let metrics = out_dir.join("metrics.csv");
             let read = read_metrics(&metrics);
@@ -223,6 +259,50 @@ impl Setting<'_> {
             wall_seconds,
         })
     }
+}
+
+/// Refuses to start a profiled comparison without a working `perf`.
+pub fn check_perf() -> Result<()> {
+    let ok = Command::new("perf")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ensure!(
+        ok,
+        "--profile needs Linux's perf on the PATH (Debian: apt install linux-perf)"
+    );
+    Ok(())
+}
+
+/// The share of samples per library and function, from `data` into the text file `report`
+/// (written whole: to a temporary name, then renamed); `data` is removed.
+fn write_profile(data: &Path, report: &Path) -> Result<()> {
+    let out = Command::new("perf")
+        .args([
+            "report",
+            "--stdio",
+            "--sort",
+            "dso,symbol",
+            "--percent-limit",
+            "0.5",
+            "-i",
+        ])
+        .arg(data)
+        .output()
+        .context("cannot run perf report")?;
+    ensure!(
+        out.status.success(),
+        "perf report -i {} failed: {}",
+        data.display(),
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
+    let partial = report.with_extension("txt.partial");
+    std::fs::write(&partial, &out.stdout)
+        .and_then(|()| std::fs::rename(&partial, report))
+        .with_context(|| format!("cannot write {}", report.display()))?;
+    std::fs::remove_file(data).with_context(|| format!("cannot remove {}", data.display()))?;
+    println!("profile: {}", report.display());
+    Ok(())
 }
 
 /// Runs `command` with its standard output echoed line by line, and returns its status, those
