@@ -122,6 +122,9 @@ fn the_words_around_the_table_match_it() {
     );
     for given in 1..=3 {
         let i = given - 1;
+        // "by more than ten times the spread over seeds"
+        let elbo = over(&rows, given, "cvae_elbo");
+        assert!(PYRO_CVAE[i] - elbo.mean > 10.0 * elbo.sd, "{given}");
         for seed in 1..=3 {
             let at = |q: &str| report::find(&rows, seed, given, q).unwrap();
             // "at every seed": the CVAE's negative ELBO below Pyro's CVAE row, our
