@@ -71,46 +71,35 @@ fn check_listing(root: &Path, name: &str, in_summary: &[&str]) -> Vec<String> {
             "chapters-code/{name}: its listing book/{listing} is not in SUMMARY.md"
         )];
     }
-    let Ok(text) = std::fs::read_to_string(root.join("book").join(&listing)) else {
-        return vec![format!("book/{listing} is missing")];
-    };
-    let dir = root.join("chapters-code").join(name);
-    files::with_extension(&dir, "rs")
-        .iter()
-        .map(|file| files::relative(file, &dir).into_owned())
-        .filter(|rel| {
-            !text.contains(&format!(
-                "{{{{#include ../../chapters-code/{name}/{rel}}}}}"
-            ))
-        })
-        .map(|rel| format!("book/{listing} does not include chapters-code/{name}/{rel}"))
-        .collect()
+    missing_includes(root, &listing, &format!("chapters-code/{name}"))
 }
 
 /// `book/code/frameworks.md` is in SUMMARY and includes every `.rs` file of the comparators'
 /// workspace (their builds' `target/` folders aside).
 fn check_frameworks_listing(root: &Path, in_summary: &[&str]) -> Vec<String> {
     const LISTING: &str = "code/frameworks.md";
+    const SOURCES: &str = "comparisons/frameworks";
     if !in_summary.contains(&LISTING) {
         return vec![format!("book/{LISTING} is not in SUMMARY.md")];
     }
-    let Ok(text) = std::fs::read_to_string(root.join("book").join(LISTING)) else {
-        return vec![format!("book/{LISTING} is missing")];
-    };
-    let dir = root.join("comparisons/frameworks");
-    let sources = files::with_extension(&dir, "rs");
-    if sources.is_empty() {
-        return vec!["comparisons/frameworks/: no Rust sources".into()];
+    if files::with_extension(&root.join(SOURCES), "rs").is_empty() {
+        return vec![format!("{SOURCES}/: no Rust sources")];
     }
-    sources
+    missing_includes(root, LISTING, SOURCES)
+}
+
+/// Every `.rs` file below `sources` (relative to the root) that `book/<listing>` does not
+/// include whole.
+fn missing_includes(root: &Path, listing: &str, sources: &str) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(root.join("book").join(listing)) else {
+        return vec![format!("book/{listing} is missing")];
+    };
+    let dir = root.join(sources);
+    files::with_extension(&dir, "rs")
         .iter()
         .map(|file| files::relative(file, &dir).into_owned())
-        .filter(|rel| {
-            !text.contains(&format!(
-                "{{{{#include ../../comparisons/frameworks/{rel}}}}}"
-            ))
-        })
-        .map(|rel| format!("book/{LISTING} does not include comparisons/frameworks/{rel}"))
+        .filter(|rel| !text.contains(&format!("{{{{#include ../../{sources}/{rel}}}}}")))
+        .map(|rel| format!("book/{listing} does not include {sources}/{rel}"))
         .collect()
 }
 
