@@ -296,10 +296,6 @@ impl InkedBatch {
         }
     }
 
-    pub fn first_layer_products(&self) -> FirstLayer {
-        self.first_layer
-    }
-
     /// Copies the images at `indices` in (scaled to [0, 1]) and lists where their ink is.
     pub fn gather(&mut self, images: ArrayView2<u8>, indices: &[usize]) {
         let n = indices.len();
