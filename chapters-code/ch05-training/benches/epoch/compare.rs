@@ -83,10 +83,28 @@ impl Objective for DynamicElbo {
 }
 
 /// Seconds per pass over the whole training set of one setting, in both (PyTorch's when
-/// it is there), each timed on one pass of a fresh model.
+/// it is there): each the median of a fresh model's first few passes, with their range.
 struct Timed {
-    rust: f64,
-    torch: Option<f64>,
+    rust: Spread,
+    torch: Option<Spread>,
+}
+
+/// The median of some timings, and their smallest and largest.
+#[derive(Debug, Clone, Copy)]
+struct Spread {
+    median: f64,
+    low: f64,
+    high: f64,
+}
+
+impl Spread {
+    fn of(seconds: &[f64], scale: f64) -> Spread {
+        Spread {
+            median: median(seconds) * scale,
+            low: min(seconds) * scale,
+            high: max(seconds) * scale,
+        }
+    }
 }
 
 /// Chapter 5's figures for one setting.
@@ -198,15 +216,17 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
     let timed = options.scaling_images.clamp(1, all);
     let limit = (timed < all).then_some(timed);
     let per_epoch = all as f64 / timed as f64;
+    // One pass on a shared machine moves by tens of percent: the median of a few is steadier.
+    let passes = options.scaling_passes as usize;
     let one_pass = |net: Net, batch: usize| -> Result<Timed> {
-        let rust = rust_run(set, net, batch, threads, 1, limit, false)?;
+        let rust = rust_run(set, net, batch, threads, passes, limit, false)?;
         let torch = match &reference {
             Some(_) => Some(torch::run(
                 &runner,
                 &Setting {
                     net,
                     batch,
-                    epochs: 1,
+                    epochs: passes,
                     threads,
                     limit,
                     test: false,
@@ -215,14 +235,15 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
             None => None,
         };
         Ok(Timed {
-            rust: rust.seconds[0] * per_epoch,
-            torch: torch.map(|t| t.seconds[0] * per_epoch),
+            rust: Spread::of(&rust.seconds, per_epoch),
+            torch: torch.map(|t| Spread::of(&t.seconds, per_epoch)),
         })
     };
     if !options.no_scaling {
         println!(
-            "\n== how the cost grows: seconds per epoch of {all} images (timed on {timed}, one \
-             pass each, no test evaluation)"
+            "\n== how the cost grows: seconds per epoch of {all} images (timed on {timed}, {}, \
+             no test evaluation)",
+            timing(passes)
         );
         println!("hidden  batch  Rust s  PyTorch s  ratio");
         let settings = HIDDEN
@@ -236,11 +257,12 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
             };
             println!(
                 "{hidden:>6}  {batch:>5}  {:>6.2}  {:>9}  {:>5}",
-                row.time.rust,
-                show(row.time.torch),
-                row.time
-                    .torch
-                    .map_or("-".into(), |t| format!("{:.2}", row.time.rust / t))
+                row.time.rust.median,
+                show(row.time.torch.map(|t| t.median)),
+                row.time.torch.map_or("-".into(), |t| format!(
+                    "{:.2}",
+                    row.time.rust.median / t.median
+                ))
             );
             rows.push(row);
         }
@@ -248,20 +270,22 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
 
     println!(
         "\n== chapter 7's network 784-200-200-50 (tanh), batch {CHAPTER_7_BATCH}, dynamically \
-         binarized pixels: seconds per pass over {all} images (timed on {timed})"
+         binarized pixels: seconds per pass over {all} images (timed on {timed}, {})",
+        timing(passes)
     );
     let chapter_7 = one_pass(CHAPTER_7, CHAPTER_7_BATCH)?;
     println!(
         "Rust {:.2} s ({:.3} passes per second), PyTorch {} s ({} passes per second), ratio {}",
-        chapter_7.rust,
-        1.0 / chapter_7.rust,
-        show(chapter_7.torch),
+        chapter_7.rust.median,
+        1.0 / chapter_7.rust.median,
+        show(chapter_7.torch.map(|t| t.median)),
         chapter_7
             .torch
-            .map_or("-".into(), |t| format!("{:.3}", 1.0 / t)),
-        chapter_7
-            .torch
-            .map_or("-".into(), |t| format!("{:.2}", chapter_7.rust / t))
+            .map_or("-".into(), |t| format!("{:.3}", 1.0 / t.median)),
+        chapter_7.torch.map_or("-".into(), |t| format!(
+            "{:.2}",
+            chapter_7.rust.median / t.median
+        ))
     );
 
     let load = [load_before, machine::load_average()];
@@ -276,6 +300,7 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
                 load,
                 torch_env: &torch_env,
                 scaling_images: timed,
+                scaling_passes: passes,
                 cpu: &cpu,
                 rustc: &rustc,
                 threads,
@@ -328,6 +353,14 @@ fn rust_run(
     Ok(RustRun { seconds, test_loss })
 }
 
+/// How a setting is timed, for the printed headings.
+fn timing(passes: usize) -> String {
+    match passes {
+        1 => "one pass of a fresh model".into(),
+        n => format!("the median of a fresh model's first {n} passes"),
+    }
+}
+
 fn print_epochs(rust: &RustRun, torch: Option<&TorchRun>) {
     println!("epoch  Rust s  PyTorch s");
     for (i, r) in rust.seconds.iter().enumerate() {
@@ -341,6 +374,7 @@ struct Measured<'a> {
     load: [Option<f64>; 2],
     torch_env: &'a str,
     scaling_images: usize,
+    scaling_passes: usize,
     cpu: &'a str,
     rustc: &'a str,
     threads: usize,
@@ -359,8 +393,10 @@ fn results_toml(m: &Measured, rows: &[Row], chapter_7: &Timed) -> String {
         "# Written by `cargo bench -p ch05-training -- --compare --results <this file>`: chapter 5's\n\
          # training and the PyTorch reference script (reference/vae_torch.py), back to back in one\n\
          # run. Seconds are seconds of training per epoch of 60,000 images (the test evaluation is\n\
-         # not timed): for the default model the median over the epochs; in the scaling table one\n\
-         # pass over the first `scaling_images` images, times 60,000 / scaling_images.\n\
+         # not timed): for the default model the median over the epochs; in the scaling table and\n\
+         # for chapter 7 the median over a fresh model's first `scaling_passes` passes over the first\n\
+         # `scaling_images` images, times 60,000 / scaling_images (`_range`: the fastest and the\n\
+         # slowest pass, scaled alike).\n\
          # load_average: the machine's one-minute load average before and after the run."
     );
     let _ = writeln!(s, "machine = {:?}", m.cpu);
@@ -409,28 +445,40 @@ fn results_toml(m: &Measured, rows: &[Row], chapter_7: &Timed) -> String {
     if !rows.is_empty() {
         let _ = writeln!(s, "scaling_images = {}", m.scaling_images);
     }
+    let _ = writeln!(s, "scaling_passes = {}", m.scaling_passes);
     let _ = writeln!(s, "\n[chapter_7]");
     let _ = writeln!(s, "network = \"784-200-200-50 tanh\"");
     let _ = writeln!(s, "batch = {CHAPTER_7_BATCH}");
     let _ = writeln!(s, "binarize = \"dynamic\"");
-    let _ = writeln!(s, "rust_seconds = {:.2}", chapter_7.rust);
-    let _ = writeln!(s, "rust_passes_per_second = {:.3}", 1.0 / chapter_7.rust);
+    write_timed(&mut s, chapter_7);
+    let _ = writeln!(
+        s,
+        "rust_passes_per_second = {:.3}",
+        1.0 / chapter_7.rust.median
+    );
     if let Some(t) = chapter_7.torch {
-        let _ = writeln!(s, "torch_seconds = {t:.2}");
-        let _ = writeln!(s, "torch_passes_per_second = {:.3}", 1.0 / t);
-        let _ = writeln!(s, "ratio = {:.2}", chapter_7.rust / t);
+        let _ = writeln!(s, "torch_passes_per_second = {:.3}", 1.0 / t.median);
     }
     for row in rows {
         let _ = writeln!(s, "\n[[scaling]]");
         let _ = writeln!(s, "hidden = {}", row.hidden);
         let _ = writeln!(s, "batch = {}", row.batch);
-        let _ = writeln!(s, "rust_seconds = {:.2}", row.time.rust);
-        if let Some(t) = row.time.torch {
-            let _ = writeln!(s, "torch_seconds = {t:.2}");
-            let _ = writeln!(s, "ratio = {:.2}", row.time.rust / t);
-        }
+        write_timed(&mut s, &row.time);
     }
     s
+}
+
+/// A setting's medians, ranges and ratio, as TOML keys.
+fn write_timed(s: &mut String, time: &Timed) {
+    let mut spread = |name: &str, t: Spread| {
+        let _ = writeln!(s, "{name}_seconds = {:.2}", t.median);
+        let _ = writeln!(s, "{name}_seconds_range = [{:.2}, {:.2}]", t.low, t.high);
+    };
+    spread("rust", time.rust);
+    if let Some(t) = time.torch {
+        spread("torch", t);
+        let _ = writeln!(s, "ratio = {:.2}", time.rust.median / t.median);
+    }
 }
 
 fn median(xs: &[f64]) -> f64 {

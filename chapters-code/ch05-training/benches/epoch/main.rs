@@ -12,7 +12,7 @@
 //! back on the same machine and the same files: seconds per epoch of each and their ratio,
 //! the test losses, then seconds per epoch for hidden widths 400/800/1600 and batches
 //! 32/128/512, and passes per second of chapter 7's network (784-200-200-50, tanh, batch 20,
-//! dynamically binarized). `--results FILE` writes the figures to a TOML file (the book's is
+//! dynamically binarized), each the median of `--scaling-passes` passes (3) of a fresh model. `--results FILE` writes the figures to a TOML file (the book's is
 //! `book/media/ch05-training/speed.toml`).
 //!
 //! `cargo bench -p ch05-training -- --gemm` times the matrix products of one step on one
@@ -67,6 +67,11 @@ struct Options {
     #[arg(long, default_value_t = 60_000)]
     scaling_images: usize,
 
+    /// With --compare, time each of the table's settings (and chapter 7's) as the median of
+    /// this many passes of a fresh model.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+    scaling_passes: u64,
+
     /// Run PyTorch with OMP_WAIT_POLICY=PASSIVE: its threads sleep between operations instead
     /// of spinning, which it needs on a machine that other programs keep busy.
     #[arg(long)]
@@ -76,12 +81,12 @@ struct Options {
     #[arg(long, default_value = "python3")]
     python: String,
 
-    /// Passed by `cargo bench` to every benchmark; ignored.
     /// The first layer's products: `sparse` (the inked pixels only, the default) or `dense`.
     /// Not with --compare.
     #[arg(long, value_enum)]
     first_layer: Option<Path>,
 
+    /// Passed by `cargo bench` to every benchmark; ignored.
     #[arg(long, hide = true)]
     bench: bool,
 }

@@ -1,0 +1,258 @@
+//! The section "Beside the Rust frameworks" quotes the results file of the comparison runner
+//! (`comparisons/frameworks`, `cargo run --release -p compare`), the profiles it wrote, and
+//! counts of lines of code: every figure must be that file's, that profile's or that count.
+
+use std::path::Path;
+
+use toml::{Table, Value};
+
+use crate::files;
+
+const HEADING: &str = "Beside the Rust frameworks";
+const PAGE: &str = "book/making-it-fast.md";
+const COMMAND: &str = "cargo run --release -p compare";
+
+pub fn check(root: &Path) -> Vec<String> {
+    let page = match std::fs::read_to_string(root.join(PAGE)) {
+        Ok(text) => text,
+        Err(e) => return vec![format!("{PAGE}: {e}")],
+    };
+    let Some(section) = files::section(&page, HEADING) else {
+        return vec![format!("{PAGE}: no section \"{HEADING}\"")];
+    };
+    let mut problems = Vec::new();
+    let mut expect = |what: &str, quoted: &str| {
+        if !section.contains(quoted) {
+            problems.push(format!(
+                "{PAGE}, \"{HEADING}\": does not quote {what} {quoted:?}"
+            ));
+        }
+    };
+    expect("the command", COMMAND);
+    let named = quoted_paths(&section);
+    let results: Vec<&String> = named
+        .iter()
+        .filter(|p| p.starts_with("comparisons/frameworks/results/") && p.ends_with(".toml"))
+        .collect();
+    let [results_path] = results[..] else {
+        problems.push(format!(
+            "{PAGE}, \"{HEADING}\": names {} results files (`comparisons/frameworks/results/*.toml`), not one",
+            results.len()
+        ));
+        return problems;
+    };
+    let results: Table = match std::fs::read_to_string(root.join(results_path))
+        .map_err(|e| e.to_string())
+        .and_then(|t| t.parse().map_err(|e: toml::de::Error| e.to_string()))
+    {
+        Ok(table) => table,
+        Err(e) => {
+            problems.push(format!("{results_path}: {e}"));
+            return problems;
+        }
+    };
+    let machine = results.get("machine").and_then(Value::as_table);
+    for key in ["cpu", "rustc"] {
+        let value = machine
+            .and_then(|m| m.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or("<missing>");
+        expect(&format!("the machine's {key}"), value);
+    }
+    for (key, unit) in [
+        ("cores", "cores"),
+        ("threads", "threads"),
+        ("epochs", "epochs"),
+    ] {
+        let value = machine
+            .and_then(|m| m.get(key))
+            .or_else(|| results.get(key))
+            .and_then(Value::as_integer)
+            .map_or("<missing>".into(), |n| format!("{n} {unit}"));
+        expect(key, &value);
+    }
+
+    let table = table_rows(&section);
+    let runs = results
+        .get("run")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if runs.is_empty() {
+        problems.push(format!("{results_path}: no [[run]]"));
+    }
+    let pytorch = runs
+        .iter()
+        .filter_map(Value::as_table)
+        .find(|r| r.get("name").and_then(Value::as_str) == Some("pytorch"))
+        .and_then(|r| r.get("test_loss_last"))
+        .and_then(Value::as_float);
+    for run in runs.iter().filter_map(Value::as_table) {
+        let text = |key: &str| run.get(key).and_then(Value::as_str).unwrap_or("<missing>");
+        let float = |key: &str| run.get(key).and_then(Value::as_float).unwrap_or(f64::NAN);
+        let range: Vec<f64> = run
+            .get("seconds_range")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_float)
+            .collect();
+        let versus = pytorch.map_or("-".into(), |p| {
+            format!("{:+.2}", float("test_loss_last") - p)
+        });
+        let cells = vec![
+            format!("`{}`", text("name")),
+            text("version").to_string(),
+            format!("{:.2}", float("seconds_median")),
+            match range[..] {
+                [low, high] => format!("{low:.2}-{high:.2}"),
+                _ => "<no range>".into(),
+            },
+            format!("{:.2}", float("test_loss_last")),
+            versus,
+            format!("{:.0}", float("peak_mib")),
+        ];
+        if !table.iter().any(|row| row.starts_with(&cells)) {
+            problems.push(format!(
+                "{PAGE}, \"{HEADING}\": no table row | {} |, as in {results_path}",
+                cells.join(" | ")
+            ));
+        }
+    }
+    problems.extend(check_line_counts(root, &table));
+    problems.extend(check_profiles(root, &section, &table));
+    problems
+}
+
+/// Rows whose second cell names source files in backticks and whose third is a number: that
+/// number must be the files' lines of code (see [`code_lines`]).
+fn check_line_counts(root: &Path, table: &[Vec<String>]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut counted = 0;
+    for row in table {
+        let [_, paths, count, ..] = &row[..] else {
+            continue;
+        };
+        let paths = quoted_paths(paths);
+        if paths.is_empty() || !paths.iter().all(|p| p.ends_with(".rs")) {
+            continue;
+        }
+        let Ok(count) = count.replace(',', "").parse::<usize>() else {
+            continue;
+        };
+        counted += 1;
+        let mut total = 0;
+        for path in &paths {
+            match std::fs::read_to_string(root.join(path)) {
+                Ok(text) => total += code_lines(&text),
+                Err(e) => problems.push(format!("{PAGE}: counts the lines of {path}: {e}")),
+            }
+        }
+        if total != count {
+            problems.push(format!(
+                "{PAGE}, \"{HEADING}\": {} have {total} lines of code, the page says {count}",
+                paths.join(" + ")
+            ));
+        }
+    }
+    if counted == 0 {
+        problems.push(format!(
+            "{PAGE}, \"{HEADING}\": no table of lines of code (| what | `files` | lines |)"
+        ));
+    }
+    problems
+}
+
+/// Lines that are neither blank nor comments, up to the unit tests (`#[cfg(test)]`).
+pub fn code_lines(source: &str) -> usize {
+    source
+        .lines()
+        .take_while(|l| l.trim() != "#[cfg(test)]")
+        .filter(|l| {
+            let l = l.trim();
+            !l.is_empty() && !l.starts_with("//")
+        })
+        .count()
+}
+
+/// Rows `| implementation | `symbol` | share% |`: the profile folder the section names holds
+/// `implementation.txt`, with that symbol at that share.
+fn check_profiles(root: &Path, section: &str, table: &[Vec<String>]) -> Vec<String> {
+    let folders: Vec<String> = quoted_paths(section)
+        .into_iter()
+        .filter(|p| p.starts_with("comparisons/frameworks/results/") && p.ends_with('/'))
+        .collect();
+    let [folder] = &folders[..] else {
+        return vec![format!(
+            "{PAGE}, \"{HEADING}\": names {} profile folders (`comparisons/frameworks/results/.../`), not one",
+            folders.len()
+        )];
+    };
+    let mut problems = Vec::new();
+    let mut quoted = 0;
+    for row in table {
+        let [name, symbol, share] = &row[..] else {
+            continue;
+        };
+        let (Some(name), Some(symbol), Some(share)) = (
+            name.strip_prefix('`').and_then(|n| n.strip_suffix('`')),
+            symbol.strip_prefix('`').and_then(|s| s.strip_suffix('`')),
+            share.strip_suffix('%'),
+        ) else {
+            continue;
+        };
+        quoted += 1;
+        let path = format!("{folder}{name}.txt");
+        let report = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
+        let found = report.lines().any(|line| {
+            line.trim_start().starts_with(&format!("{share}%"))
+                && line.split_whitespace().any(|word| word == symbol)
+        });
+        if !found {
+            problems.push(format!(
+                "{PAGE}, \"{HEADING}\": {path} has no line with {symbol} at {share}%"
+            ));
+        }
+    }
+    if quoted == 0 {
+        problems.push(format!(
+            "{PAGE}, \"{HEADING}\": no profile rows (| `name` | `symbol` | share% |)"
+        ));
+    }
+    problems
+}
+
+/// The cells of every table row in `text`.
+fn table_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .filter(|l| l.trim_start().starts_with('|'))
+        .map(|l| {
+            l.trim()
+                .trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// Every `backticked` word of `text` that looks like a path (has a slash).
+fn quoted_paths(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.contains('/') && !s.contains(' '))
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_lines;
+
+    #[test]
+    fn code_lines_skip_blanks_comments_and_the_unit_tests() {
+        let source = "//! doc\nuse x;\n\n    // why\nfn f() {}\n#[cfg(test)]\nmod tests {}\n";
+        assert_eq!(code_lines(source), 2);
+    }
+}
