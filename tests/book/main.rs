@@ -9,11 +9,13 @@
 
 mod crates;
 mod files;
+mod frameworks;
 mod html_links;
 mod includes;
 mod katex_config;
 mod math;
 mod quizzes;
+mod quoted;
 mod site;
 mod speed;
 mod summary;
@@ -64,6 +66,11 @@ fn every_chapter_has_a_quiz_and_every_quiz_is_valid() {
 #[test]
 fn the_speed_section_quotes_the_comparison_results() {
     assert_no_problems("speed results", &speed::check(&root()));
+}
+
+#[test]
+fn the_frameworks_section_quotes_the_comparison_results() {
+    assert_no_problems("framework comparison", &frameworks::check(&root()));
 }
 
 #[test]

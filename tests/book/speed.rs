@@ -4,12 +4,17 @@
 
 use std::path::Path;
 
+use ch04_model::activation::Activation;
 use ch04_model::report::thousands;
+use ch04_model::shape::VaeShape;
 use toml::{Table, Value};
 
 use crate::files;
+use crate::quoted;
 
 const RESULTS: &str = "book/media/ch05-training/speed.toml";
+const GEMM: &str = "book/media/ch05-training/gemm.toml";
+const GEMM_COMMAND: &str = "cargo bench -p ch05-training -- --gemm";
 const HEADING: &str = "How fast, and why";
 const COMMAND: &str = "cargo bench -p ch05-training -- --compare";
 
@@ -74,6 +79,9 @@ pub fn check(root: &Path) -> Vec<String> {
     if !env.is_empty() {
         expect("torch_env", env);
     }
+    if let Some(passes) = results.get("scaling_passes").and_then(Value::as_integer) {
+        expect("scaling_passes", format!("median of {passes} passes"));
+    }
     if let Some(images) = results.get("scaling_images").and_then(Value::as_integer) {
         let plain = images.to_string();
         let grouped = usize::try_from(images).map_or_else(|_| plain.clone(), thousands);
@@ -81,27 +89,59 @@ pub fn check(root: &Path) -> Vec<String> {
             expect("scaling_images", grouped);
         }
     }
-    for key in ["rust_seconds_range", "torch_seconds_range", "load_average"] {
-        let range = results.get(key).and_then(Value::as_array);
-        let ends: Vec<String> = range
-            .into_iter()
-            .flatten()
-            .map(|v| v.as_float().map_or("?".into(), |x| format!("{x:.2}")))
-            .collect();
-        if key == "load_average" {
-            ends.into_iter().for_each(|end| expect(key, end));
-        } else {
-            expect(key, ends.join("-"));
-        }
+    for key in ["rust_seconds_range", "torch_seconds_range"] {
+        expect(key, range(&results, key));
+    }
+    for end in results
+        .get("load_average")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        expect(
+            "load_average",
+            end.as_float().map_or("?".into(), |x| format!("{x:.2}")),
+        );
     }
     match results.get("chapter_7").and_then(Value::as_table) {
         Some(net) => {
             for key in ["rust_seconds", "torch_seconds", "ratio"] {
                 expect(&format!("chapter 7's {key}"), number(net, key));
             }
+            for key in ["rust_seconds_range", "torch_seconds_range"] {
+                expect(&format!("chapter 7's {key}"), range(net, key));
+            }
             for key in ["rust_passes_per_second", "torch_passes_per_second"] {
                 expect(&format!("chapter 7's {key}"), thousandths(net, key));
             }
+            // Its arithmetic, counted as chapter 4 counts it, against the pass's seconds.
+            let shape = VaeShape {
+                input: 784,
+                hidden: 200,
+                latent: 50,
+                depth: 2,
+                activation: Activation::Tanh,
+            };
+            let flops = shape.step_flops(1);
+            let seconds = net.get("rust_seconds").and_then(Value::as_float);
+            expect(
+                "chapter 7's flops per image",
+                format!("{:.2} million floating-point operations", flops / 1e6),
+            );
+            expect(
+                "chapter 7's flops per pass",
+                format!("{:.2} \\times 10^{{11}}$ a pass", flops * 60_000.0 / 1e11),
+            );
+            expect(
+                "chapter 7's rate",
+                seconds.map_or("<no rust_seconds>".into(), |s| {
+                    format!("{:.1} GFLOP/s", flops * 60_000.0 / s / 1e9)
+                }),
+            );
+            expect(
+                "chapter 7's weights",
+                format!("{} weights", thousands(shape.parameter_count())),
+            );
         }
         None => expect("chapter 7's network", "<a [chapter_7] table>".into()),
     }
@@ -113,23 +153,18 @@ pub fn check(root: &Path) -> Vec<String> {
     if rows.is_empty() {
         problems.push(format!("{RESULTS}: no [[scaling]] rows"));
     }
-    let table: Vec<Vec<String>> = section
-        .lines()
-        .filter(|l| l.trim_start().starts_with('|'))
-        .map(|l| {
-            l.trim()
-                .trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_string())
-                .collect()
-        })
-        .collect();
+    let table = quoted::table_rows(section);
     for row in rows {
         let Some(row) = row.as_table() else { continue };
-        let cells: Vec<String> = ["hidden", "batch", "rust_seconds", "torch_seconds", "ratio"]
-            .iter()
-            .map(|k| number(row, k))
-            .collect();
+        let cells = vec![
+            number(row, "hidden"),
+            number(row, "batch"),
+            number(row, "rust_seconds"),
+            range(row, "rust_seconds_range"),
+            number(row, "torch_seconds"),
+            range(row, "torch_seconds_range"),
+            number(row, "ratio"),
+        ];
         if !table.iter().any(|t| t.starts_with(&cells)) {
             problems.push(format!(
                 "{page}, \"{HEADING}\": no table row | {} |, as in {RESULTS}",
@@ -157,7 +192,100 @@ pub fn check(root: &Path) -> Vec<String> {
             "book/ch05-training.md does not say {quoted:?}, as {RESULTS} has it"
         ));
     }
+    problems.extend(check_gemm(root, &page, section, &table));
+    problems.extend(quoted::profile_rows(
+        root,
+        &page,
+        HEADING,
+        section,
+        &table,
+        "book/media/ch05-training/profiles/",
+    ));
     problems
+}
+
+/// The products' rates quoted in the section: each row `| setting | product | m x k x n |
+/// matrixmultiply | PyTorch |` is a row of the `--gemm` results file, of which the section
+/// names the command, the machine and at least the square product.
+fn check_gemm(root: &Path, page: &str, section: &str, table: &[Vec<String>]) -> Vec<String> {
+    let results: Table = match std::fs::read_to_string(root.join(GEMM))
+        .map_err(|e| e.to_string())
+        .and_then(|t| t.parse().map_err(|e: toml::de::Error| e.to_string()))
+    {
+        Ok(t) => t,
+        Err(e) => return vec![format!("{GEMM}: {e}")],
+    };
+    let mut problems = Vec::new();
+    for (what, quoted) in [
+        ("the command", GEMM_COMMAND.to_string()),
+        (
+            "the results file",
+            GEMM.trim_start_matches("book/").to_string(),
+        ),
+        ("the machine", string(&results, "cpu")),
+    ] {
+        if !section.contains(&quoted) {
+            problems.push(format!(
+                "{page}, \"{HEADING}\": does not quote {what} {quoted:?} of {GEMM}"
+            ));
+        }
+    }
+    let products: Vec<Vec<String>> = results
+        .get("product")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_table)
+        .map(|p| {
+            let float = |k: &str| p.get(k).and_then(Value::as_float).unwrap_or(f64::NAN);
+            vec![
+                string(p, "setting"),
+                string(p, "name"),
+                format!(
+                    "{} x {} x {}",
+                    number(p, "m"),
+                    number(p, "k"),
+                    number(p, "n")
+                ),
+                format!("{:.1}", float("matrixmultiply_gflops")),
+                format!("{:.1}", float("torch_gflops")),
+            ]
+        })
+        .collect();
+    let settings: Vec<&String> = products.iter().map(|p| &p[0]).collect();
+    let quoted: Vec<&Vec<String>> = table
+        .iter()
+        .filter(|row| row.first().is_some_and(|c| settings.contains(&c)))
+        .collect();
+    for row in &quoted {
+        if !products.iter().any(|p| p == *row) {
+            problems.push(format!(
+                "{page}, \"{HEADING}\": the row | {} | is not one of {GEMM}",
+                row.join(" | ")
+            ));
+        }
+    }
+    if !quoted.iter().any(|row| row[0].starts_with("square")) {
+        problems.push(format!(
+            "{page}, \"{HEADING}\": quotes no square product of {GEMM}, the kernels' best case"
+        ));
+    }
+    problems
+}
+
+/// A range as the results file writes it, `low-high` with two decimals.
+fn range(table: &Table, key: &str) -> String {
+    let ends: Vec<String> = table
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|v| v.as_float().map_or("?".into(), |x| format!("{x:.2}")))
+        .collect();
+    match &ends[..] {
+        [low, high] => format!("{low}-{high}"),
+        _ => format!("<no range {key}>"),
+    }
 }
 
 fn string(table: &Table, key: &str) -> String {

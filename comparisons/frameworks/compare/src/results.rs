@@ -114,21 +114,16 @@ pub fn summary(rows: &[Row]) -> String {
         .find(|r| r.which == Which::Pytorch)
         .map(|r| record(r).test_loss_last);
     let mut s = String::from(
-        "implementation   s/epoch (median, range)   test loss   - PyTorch's   peak MiB\n",
+        "implementation      s/epoch (median, range)   test loss   - PyTorch's   peak MiB\n",
     );
     for row in rows {
         let r = record(row);
         let versus = pytorch.map_or("-".to_string(), |p| format!("{:+.2}", r.test_loss_last - p));
+        let range = format!("({:.2}-{:.2})", r.seconds_range[0], r.seconds_range[1]);
         let _ = writeln!(
             s,
-            "{:<16} {:7.2} ({:.2}-{:.2})     {:9.2}   {:>11}   {:8.0}",
-            r.name,
-            r.seconds_median,
-            r.seconds_range[0],
-            r.seconds_range[1],
-            r.test_loss_last,
-            versus,
-            r.peak_mib
+            "{:<18} {:6.2} {:<19} {:10.2}   {:>11}   {:8.0}",
+            r.name, r.seconds_median, range, r.test_loss_last, versus, r.peak_mib
         );
     }
     s
