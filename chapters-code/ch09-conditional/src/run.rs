@@ -12,7 +12,7 @@ use rand_distr::{Distribution, StandardNormal};
 use mnist::{DataOptions, DataSet, Dataset};
 use support::atomic::write_atomic;
 
-use crate::benchmark::{Settings, Task, completions, score, train_both};
+use crate::benchmark::{Scores, Settings, Task, completions, score, train_both};
 use crate::cvae::CvaeShape;
 use crate::exercises;
 use crate::figures::{save_grid, shown_given, stack_rows};
@@ -77,25 +77,7 @@ fn quadrants(options: &Options, data: &DataSet) -> Result<Vec<Row>> {
             let task = Task::quadrants(given);
             let (trained, settings, train_seconds) = train_task(options, data, &task, seed);
             let scores = score(&trained, &data.test, options.test_images, &settings);
-            let common = Row {
-                seed,
-                given: q,
-                quantity: String::new(),
-                mean: 0.0,
-                standard_error: 0.0,
-                images: 0,
-                k: options.k,
-                baseline_epochs: options.baseline_epochs,
-                cvae_epochs: options.cvae_epochs,
-                train_images: data.train.len(),
-                train_seconds,
-            };
-            let rows = report::rows(
-                &common,
-                &scores.baseline,
-                &scores.cvae_elbo,
-                &scores.cvae_importance,
-            );
+            let rows = scored_rows(options, data, seed, q, &scores, train_seconds);
             for r in &rows {
                 eprintln!(
                     "seed {seed}, {q} given: {} {:.2} ± {:.2}",
@@ -110,6 +92,37 @@ fn quadrants(options: &Options, data: &DataSet) -> Result<Vec<Row>> {
         }
     }
     Ok(all)
+}
+
+/// The rows of `quadrants.csv` for one trained task (`given` quadrants; 0 for a task that is
+/// not a quadrant task): the three numbers and the paired difference.
+fn scored_rows(
+    options: &Options,
+    data: &DataSet,
+    seed: u64,
+    given: usize,
+    scores: &Scores,
+    train_seconds: f64,
+) -> Vec<Row> {
+    let common = Row {
+        seed,
+        given,
+        quantity: String::new(),
+        mean: 0.0,
+        standard_error: 0.0,
+        images: 0,
+        k: options.k,
+        baseline_epochs: options.baseline_epochs,
+        cvae_epochs: options.cvae_epochs,
+        train_images: data.train.len(),
+        train_seconds,
+    };
+    report::rows(
+        &common,
+        &scores.baseline,
+        &scores.cvae_elbo,
+        &scores.cvae_importance,
+    )
 }
 
 /// Trains the baseline and the CVAE for `task` with the options' settings and `seed`;
@@ -146,28 +159,30 @@ fn train_task(
     (trained, settings, started.elapsed().as_secs_f64())
 }
 
-/// An exercise's task: trained, scored and drawn like the benchmark's, its numbers printed.
+/// An exercise's task: trained, scored and drawn like the benchmark's, its numbers printed
+/// and written to `exercise-TASK.csv` (the columns of `quadrants.csv`).
 fn exercise(options: &Options, data: &DataSet, name: &str) -> Result<()> {
-    let task = match name {
-        "middle-column" => exercises::middle_column(options.column_width),
-        _ => exercises::with_labels(Task::quadrants(
-            Given::new(options.given[0]).expect("validated"),
-        )),
+    let (task, given) = match name {
+        "middle-column" => (exercises::middle_column(options.column_width), 0),
+        _ => {
+            let q = options.given[0];
+            let quadrants = Task::quadrants(Given::new(q).expect("validated"));
+            (exercises::with_labels(quadrants), q)
+        }
     };
-    let (trained, settings, seconds) = train_task(options, data, &task, options.seeds[0]);
+    let seed = options.seeds[0];
+    let (trained, settings, seconds) = train_task(options, data, &task, seed);
     let scores = score(&trained, &data.test, options.test_images, &settings);
-    for (name, values) in [
-        ("baseline", &scores.baseline),
-        ("CVAE, negative ELBO", &scores.cvae_elbo),
-        ("CVAE, importance sampled", &scores.cvae_importance),
-    ] {
-        let s = support::summary::Summary::of(values);
+    let rows = scored_rows(options, data, seed, given, &scores, seconds);
+    for r in &rows {
         println!(
-            "task {}: {name} {:.2} ± {:.2} nats ({} test digits, k = {})",
-            task.name, s.mean, s.standard_error, s.count, options.k
+            "task {}: {} {:.2} ± {:.2} nats ({} test digits, k = {})",
+            task.name, r.quantity, r.mean, r.standard_error, r.images, r.k
         );
     }
     println!("{seconds:.0} s of training");
+    let path = options.out.join(format!("exercise-{}.csv", task.name));
+    write(&path, &report::to_csv(&rows))?;
     completion_figure(options, data, &trained, &settings)
 }
 
