@@ -12,7 +12,7 @@ use support::seeds;
 use crate::baseline::{Baseline, BaselineWorkspace};
 use crate::cvae::{Batch, Cvae, CvaeShape};
 use crate::labelled::{CLASSES, with_labels};
-use crate::likelihood::{baseline_rows, estimate};
+use crate::likelihood::{baseline_rows, estimate, k_curve, log_weights};
 use crate::quadrants::{Given, filled_in, given_pixels};
 
 /// What to predict: the mask of the scored pixels, a name for the files, a number that
@@ -84,6 +84,7 @@ enum Purpose {
     CvaeTrain = 4,
     Score = 5,
     Figure = 6,
+    KCurve = 7,
 }
 
 fn stream(settings: &Settings, task: &Task, purpose: Purpose, index: usize) -> StdRng {
@@ -236,6 +237,42 @@ pub fn score(trained: &Trained, test: &Split, count: usize, settings: &Settings)
     scores
 }
 // ANCHOR_END: score
+
+/// The CVAE's importance-sampled `-log p(y | x)` of each of the first `count` test digits
+/// at every `K` of `ks`, nested (one set of `max(ks)` draws per digit): one vector per `K`.
+pub fn k_curves(
+    trained: &Trained,
+    test: &Split,
+    count: usize,
+    ks: &[usize],
+    settings: &Settings,
+) -> Vec<Vec<f64>> {
+    let mask = &trained.task.mask[..];
+    let images = mnist::unit_pixels(test.images.slice(s![..count.min(test.len()), ..]));
+    let most = ks.iter().copied().max().unwrap_or(1);
+    let chunk = 100;
+    let mut ws = trained.baseline.workspace(chunk);
+    let mut cws = trained.cvae.workspace(chunk);
+    let mut curves = vec![Vec::new(); ks.len()];
+    for (c, part) in images.axis_chunks_iter(ndarray::Axis(0), chunk).enumerate() {
+        let (_, prior_input) = cvae_inputs(&trained.baseline, &part, mask, &mut ws);
+        let labels = &test.labels[c * chunk..c * chunk + part.nrows()];
+        let (recognition_input, prior_input) =
+            trained.task.encoder_inputs(&part, prior_input, labels);
+        let batch = Batch {
+            full: &part,
+            recognition_input: &recognition_input,
+            prior_input: &prior_input,
+            mask,
+        };
+        let mut rng = stream(settings, &trained.task, Purpose::KCurve, c);
+        let log_w = log_weights(&trained.cvae, batch, most, &mut rng, &mut cws);
+        for (curve, part) in curves.iter_mut().zip(k_curve(&log_w, ks)) {
+            curve.extend(part);
+        }
+    }
+    curves
+}
 
 /// For a figure: `samples` completions of each digit of `images` (with their `labels`) by the
 /// CVAE (codes drawn from its prior network), and the baseline's one, each with the given

@@ -47,6 +47,31 @@ pub fn estimate<F: Real>(
 where
     StandardNormal: Distribution<F>,
 {
+    let log_w = log_weights(cvae, batch, k, rng, ws);
+    let importance = log_w
+        .axis_iter(Axis(0))
+        .map(|row| -log_mean_exp(row.as_slice().expect("rows are contiguous")))
+        .collect();
+    let elbo = log_w
+        .axis_iter(Axis(0))
+        .map(|row| -row.mean().expect("k >= 1"))
+        .collect();
+    Estimates { importance, elbo }
+}
+// ANCHOR_END: estimate
+
+/// `log w = log p(y | z) + log p(z | x) - log q(z | x, y)` of `k` draws `z ~ q(z | x, y)` for
+/// every example of `batch`: one row per example, one column per draw, in the order drawn.
+pub fn log_weights<F: Real>(
+    cvae: &Cvae<F>,
+    batch: Batch<'_, F>,
+    k: usize,
+    rng: &mut dyn RngCore,
+    ws: &mut CvaeWorkspace<F>,
+) -> Array2<f64>
+where
+    StandardNormal: Distribution<F>,
+{
     let n = batch.full.nrows();
     cvae.recognise(batch.recognition_input, ws);
     cvae.prior(batch.prior_input, ws);
@@ -68,17 +93,22 @@ where
         let column = (&log_p - &bce - &log_q).mapv(|v: F| v.to_f64().unwrap_or(f64::NAN));
         log_w.slice_mut(s![.., i]).assign(&column);
     }
-    let importance = log_w
-        .axis_iter(Axis(0))
-        .map(|row| -log_mean_exp(row.as_slice().expect("rows are contiguous")))
-        .collect();
-    let elbo = log_w
-        .axis_iter(Axis(0))
-        .map(|row| -row.mean().expect("k >= 1"))
-        .collect();
-    Estimates { importance, elbo }
+    log_w
 }
-// ANCHOR_END: estimate
+
+/// The K-curve of each example: `-log (1/K sum_{i <= K} w_i)` over the first `K` of its draws,
+/// for every `K` of `ks` (each at most the draws there are). Nested: a larger `K` adds draws
+/// to a smaller one's, so the curve's steps are not blurred by fresh noise.
+pub fn k_curve(log_w: &Array2<f64>, ks: &[usize]) -> Vec<Vec<f64>> {
+    ks.iter()
+        .map(|&k| {
+            log_w
+                .axis_iter(Axis(0))
+                .map(|row| -log_mean_exp(&row.as_slice().expect("rows are contiguous")[..k]))
+                .collect()
+        })
+        .collect()
+}
 
 /// The baseline's `-log p(y | x)` of each example: the cross-entropy of its scored pixels
 /// under the probabilities it predicts (no sampling, so no estimate: the exact value).
@@ -91,6 +121,18 @@ pub fn baseline_rows<F: Real>(logits: &ArrayRef2<F>, y: &ArrayRef2<F>, mask: &[F
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_k_curve_takes_the_first_k_draws() {
+        let log_w = ndarray::array![[0.0, 2f64.ln(), 3f64.ln()], [1.0, 1.0, 1.0]];
+        let curve = k_curve(&log_w, &[1, 2, 3]);
+        let expect = [[0.0, -1.0], [-(1.5f64.ln()), -1.0], [-(2f64.ln()), -1.0]];
+        for (row, want) in curve.iter().zip(expect) {
+            for (got, want) in row.iter().zip(want) {
+                assert!((got - want).abs() < 1e-12, "{curve:?}");
+            }
+        }
+    }
 
     #[test]
     fn log_mean_exp_survives_large_exponents() {

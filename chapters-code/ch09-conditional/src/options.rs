@@ -70,6 +70,16 @@ pub struct Options {
     #[arg(long, value_parser = ["middle-column", "labels"])]
     pub exercise: Option<String>,
 
+    /// Instead of the benchmark: train the first seed's models for each --given, score them as
+    /// the benchmark does, then estimate -log p(y | x) with each of these numbers of draws
+    /// (nested) on the first --k-curve-images test digits; writes k-curve.csv.
+    #[arg(long, value_delimiter = ',', conflicts_with = "exercise")]
+    pub k_curve: Vec<usize>,
+
+    /// Test digits of --k-curve.
+    #[arg(long, default_value_t = 500)]
+    pub k_curve_images: usize,
+
     /// With --exercise middle-column: the width of the given band of columns.
     #[arg(long, default_value_t = 4)]
     pub column_width: usize,
@@ -94,6 +104,7 @@ impl Options {
             ("--test-images", self.test_images),
             ("--labelled-latent", self.labelled_latent),
             ("--column-width", self.column_width),
+            ("--k-curve-images", self.k_curve_images),
         ] {
             if value == 0 {
                 bail!("{name} must be at least 1");
@@ -101,6 +112,9 @@ impl Options {
         }
         if self.column_width >= crate::quadrants::SIDE {
             bail!("--column-width must be below 28, not {}", self.column_width);
+        }
+        if self.k_curve.contains(&0) {
+            bail!("--k-curve takes numbers of draws, each at least 1");
         }
         if self.limit == Some(0) {
             bail!("--limit must be at least 1");
@@ -132,6 +146,7 @@ mod tests {
             (vec!["ch09", "--k", "0"], "--k"),
             (vec!["ch09", "--lr", "0"], "--lr"),
             (vec!["ch09", "--limit", "0"], "--limit"),
+            (vec!["ch09", "--k-curve", "1,0"], "--k-curve"),
         ] {
             let e = Options::parse_from(args).validate().unwrap_err();
             assert!(e.to_string().contains(name), "{e}");

@@ -87,6 +87,79 @@ pub fn to_csv(rows: &[Row]) -> String {
     text
 }
 
+pub const K_CURVE_HEADER: &str =
+    "seed,given,k,mean,standard_error,images,minus_largest,minus_largest_standard_error";
+
+/// One line of `k-curve.csv`: the CVAE's importance-sampled `-log p(y | x)` with `k` draws
+/// per test digit, and its paired difference from the estimate with the most draws.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct KCurveRow {
+    pub seed: u64,
+    pub given: usize,
+    pub k: usize,
+    pub mean: f64,
+    /// Over the test digits.
+    pub standard_error: f64,
+    pub images: usize,
+    /// This estimate minus the one with the most draws, digit by digit, averaged: how far
+    /// above it `k` draws sit.
+    pub minus_largest: f64,
+    /// Of those per-digit differences.
+    pub minus_largest_standard_error: f64,
+}
+
+/// The rows of one model's K-curve: `curves[i]` holds each digit's estimate with `ks[i]`
+/// draws.
+pub fn k_curve_rows(seed: u64, given: usize, ks: &[usize], curves: &[Vec<f64>]) -> Vec<KCurveRow> {
+    let most = ks
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, k)| **k)
+        .map_or(0, |(i, _)| i);
+    ks.iter()
+        .zip(curves)
+        .map(|(&k, values)| {
+            let s = Summary::of(values);
+            let minus: Vec<f64> = values
+                .iter()
+                .zip(&curves[most])
+                .map(|(a, b)| a - b)
+                .collect();
+            let d = Summary::of(&minus);
+            KCurveRow {
+                seed,
+                given,
+                k,
+                mean: s.mean,
+                standard_error: s.standard_error,
+                images: values.len(),
+                minus_largest: d.mean,
+                minus_largest_standard_error: d.standard_error,
+            }
+        })
+        .collect()
+}
+
+pub fn k_curve_csv(rows: &[KCurveRow]) -> String {
+    let mut text = format!("{K_CURVE_HEADER}\n");
+    for r in rows {
+        writeln!(
+            text,
+            "{},{},{},{:.4},{:.4},{},{:.4},{:.4}",
+            r.seed,
+            r.given,
+            r.k,
+            r.mean,
+            r.standard_error,
+            r.images,
+            r.minus_largest,
+            r.minus_largest_standard_error
+        )
+        .expect("writing to a String cannot fail");
+    }
+    text
+}
+
 /// The row of `quantity` for `given` quadrants and `seed`, if there is one.
 pub fn find<'a>(rows: &'a [Row], seed: u64, given: usize, quantity: &str) -> Option<&'a Row> {
     rows.iter()

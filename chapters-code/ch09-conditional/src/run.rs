@@ -12,7 +12,7 @@ use rand_distr::{Distribution, StandardNormal};
 use mnist::{DataOptions, DataSet, Dataset};
 use support::atomic::write_atomic;
 
-use crate::benchmark::{Scores, Settings, Task, completions, score, train_both};
+use crate::benchmark::{self, Scores, Settings, Task, completions, score, train_both};
 use crate::cvae::CvaeShape;
 use crate::exercises;
 use crate::figures::{save_grid, shown_given, stack_rows};
@@ -43,6 +43,9 @@ pub fn run(options: &Options) -> Result<()> {
         .with_context(|| format!("cannot create {}", options.out.display()))?;
     if let Some(name) = &options.exercise {
         return exercise(options, &data, name);
+    }
+    if !options.k_curve.is_empty() {
+        return k_curves(options, &data);
     }
     let rows = quadrants(options, &data)?;
     println!("{}", report::markdown(&rows));
@@ -184,6 +187,41 @@ fn exercise(options: &Options, data: &DataSet, name: &str) -> Result<()> {
     let path = options.out.join(format!("exercise-{}.csv", task.name));
     write(&path, &report::to_csv(&rows))?;
     completion_figure(options, data, &trained, &settings)
+}
+
+/// The first seed's models for every --given, trained and scored as the benchmark does
+/// (`quadrants.csv`: the same numbers as that seed's rows of a benchmark run with the same
+/// options), then each one's K-curve (`k-curve.csv`).
+fn k_curves(options: &Options, data: &DataSet) -> Result<()> {
+    let seed = options.seeds[0];
+    let (mut scored, mut curve) = (Vec::new(), Vec::new());
+    for &q in &options.given {
+        let task = Task::quadrants(Given::new(q).expect("validated"));
+        let (trained, settings, seconds) = train_task(options, data, &task, seed);
+        let scores = score(&trained, &data.test, options.test_images, &settings);
+        scored.extend(scored_rows(options, data, seed, q, &scores, seconds));
+        let values = benchmark::k_curves(
+            &trained,
+            &data.test,
+            options.k_curve_images,
+            &options.k_curve,
+            &settings,
+        );
+        let rows = report::k_curve_rows(seed, q, &options.k_curve, &values);
+        for r in &rows {
+            println!(
+                "{q} given, k = {}: {:.2} ± {:.2} nats, {:+.2} ± {:.2} from the largest k",
+                r.k, r.mean, r.standard_error, r.minus_largest, r.minus_largest_standard_error
+            );
+        }
+        curve.extend(rows);
+        write(&options.out.join("quadrants.csv"), &report::to_csv(&scored))?;
+        write(
+            &options.out.join("k-curve.csv"),
+            &report::k_curve_csv(&curve),
+        )?;
+    }
+    Ok(())
 }
 
 fn schedule(options: &Options, epochs: usize) -> Schedule {
