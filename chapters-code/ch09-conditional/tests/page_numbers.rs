@@ -322,9 +322,12 @@ fn the_label_exercise_numbers() {
         ),
     );
     let gain = without("cvae_importance").mean - with("cvae_importance").mean;
+    let elbo_gap = without("cvae_elbo").mean - with("cvae_elbo").mean;
     says(
         &page,
-        &format!("the label is worth about {gain:.1} nats here"),
+        &format!(
+            "a gap of {gain:.1} nats between the two estimates ({elbo_gap:.1} between the ELBOs)"
+        ),
     );
     says(
         &page,
@@ -372,6 +375,14 @@ fn the_middle_column_exercise_numbers() {
     );
     // "more pixels to predict, and both models do better"
     assert!(band_pixels > quadrant_pixels);
+    says(
+        &page,
+        &format!(
+            "the band gives fewer pixels than a quadrant ({} against {})",
+            784 - band_pixels,
+            784 - quadrant_pixels
+        ),
+    );
     assert!(mid("baseline") < q1("baseline") && mid("cvae_importance") < q1("cvae_importance"));
 }
 
