@@ -146,6 +146,7 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
         .collect::<Vec<_>>()
         .join(" ");
     let load_before = machine::load_average();
+    let started = now();
     let cpu = machine::cpu_model();
     let rustc = machine::rustc_version();
     println!(
@@ -301,6 +302,7 @@ pub fn run(options: &Options, set: &DataSet) -> Result<()> {
                 torch_env: &torch_env,
                 scaling_images: timed,
                 scaling_passes: passes,
+                when: [started, now()],
                 cpu: &cpu,
                 rustc: &rustc,
                 threads,
@@ -375,6 +377,8 @@ struct Measured<'a> {
     torch_env: &'a str,
     scaling_images: usize,
     scaling_passes: usize,
+    /// When the run started and ended (UTC).
+    when: [String; 2],
     cpu: &'a str,
     rustc: &'a str,
     threads: usize,
@@ -397,8 +401,11 @@ fn results_toml(m: &Measured, rows: &[Row], chapter_7: &Timed) -> String {
          # for chapter 7 the median over a fresh model's first `scaling_passes` passes over the first\n\
          # `scaling_images` images, times 60,000 / scaling_images (`_range`: the fastest and the\n\
          # slowest pass, scaled alike).\n\
-         # load_average: the machine's one-minute load average before and after the run."
+         # started, finished: UTC. load_average: the machine's one-minute load average before\n\
+         # and after the run."
     );
+    let _ = writeln!(s, "started = {:?}", m.when[0]);
+    let _ = writeln!(s, "finished = {:?}", m.when[1]);
     let _ = writeln!(s, "machine = {:?}", m.cpu);
     let _ = writeln!(s, "cores = {}", machine::cores());
     let _ = writeln!(
@@ -479,6 +486,11 @@ fn write_timed(s: &mut String, time: &Timed) {
         spread("torch", t);
         let _ = writeln!(s, "ratio = {:.2}", time.rust.median / t.median);
     }
+}
+
+/// The time now, UTC, to the second (RFC 3339).
+fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
 fn median(xs: &[f64]) -> f64 {
