@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use toml::{Table, Value};
+use toml::Value;
 
 use crate::files;
 use crate::quoted::{self, quoted_paths, table_rows};
@@ -23,7 +23,7 @@ pub fn check(root: &Path) -> Vec<String> {
     };
     let mut problems = Vec::new();
     // Prose wraps anywhere: a phrase is looked for with its spaces and line ends alike.
-    let flat = section.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = support::book::flat(&section);
     let mut expect = |what: &str, quoted: &str| {
         if !flat.contains(quoted) {
             problems.push(format!(
@@ -44,13 +44,10 @@ pub fn check(root: &Path) -> Vec<String> {
         ));
         return problems;
     };
-    let results: Table = match std::fs::read_to_string(root.join(results_path))
-        .map_err(|e| e.to_string())
-        .and_then(|t| t.parse().map_err(|e: toml::de::Error| e.to_string()))
-    {
+    let results = match quoted::results(root, results_path) {
         Ok(table) => table,
         Err(e) => {
-            problems.push(format!("{results_path}: {e}"));
+            problems.push(e);
             return problems;
         }
     };
@@ -93,13 +90,6 @@ pub fn check(root: &Path) -> Vec<String> {
     for run in runs.iter().filter_map(Value::as_table) {
         let text = |key: &str| run.get(key).and_then(Value::as_str).unwrap_or("<missing>");
         let float = |key: &str| run.get(key).and_then(Value::as_float).unwrap_or(f64::NAN);
-        let range: Vec<f64> = run
-            .get("seconds_range")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_float)
-            .collect();
         let versus = pytorch.map_or("-".into(), |p| {
             format!("{:+.2}", float("test_loss_last") - p)
         });
@@ -107,10 +97,7 @@ pub fn check(root: &Path) -> Vec<String> {
             format!("`{}`", text("name")),
             text("version").to_string(),
             format!("{:.2}", float("seconds_median")),
-            match range[..] {
-                [low, high] => format!("{low:.2}-{high:.2}"),
-                _ => "<no range>".into(),
-            },
+            quoted::range(run, "seconds_range"),
             format!("{:.2}", float("test_loss_last")),
             versus,
             format!("{:.0}", float("peak_mib")),

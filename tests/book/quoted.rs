@@ -2,6 +2,15 @@
 
 use std::path::Path;
 
+use toml::{Table, Value};
+
+/// The results file at `root`/`path`, parsed; the error names the file and what is wrong.
+pub fn results(root: &Path, path: &str) -> Result<Table, String> {
+    let text = std::fs::read_to_string(root.join(path)).map_err(|e| format!("{path}: {e}"))?;
+    text.parse()
+        .map_err(|e: toml::de::Error| format!("{path}: not TOML: {e}"))
+}
+
 /// Rows `| name | `symbol` | share% |` of a section that names one profile folder below
 /// `under`: the folder holds `name.txt` (a `perf report`), with that symbol at that share.
 pub fn profile_rows(
@@ -78,4 +87,19 @@ pub fn quoted_paths(text: &str) -> Vec<String> {
         .filter(|s| s.contains('/') && !s.contains(' '))
         .map(str::to_string)
         .collect()
+}
+
+/// A range as the results file writes it, `low-high` with two decimals.
+pub fn range(table: &Table, key: &str) -> String {
+    let ends: Vec<String> = table
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|v| v.as_float().map_or("?".into(), |x| format!("{x:.2}")))
+        .collect();
+    match &ends[..] {
+        [low, high] => format!("{low}-{high}"),
+        _ => format!("<no range {key}>"),
+    }
 }

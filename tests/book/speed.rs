@@ -18,13 +18,9 @@ const COMMAND: &str = "cargo bench -p ch05-training -- --compare";
 
 pub fn check(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    let text = match std::fs::read_to_string(root.join(RESULTS)) {
+    let results = match quoted::results(root, RESULTS) {
         Ok(t) => t,
-        Err(e) => return vec![format!("{RESULTS}: {e}")],
-    };
-    let results: Table = match text.parse() {
-        Ok(t) => t,
-        Err(e) => return vec![format!("{RESULTS}: not TOML: {e}")],
+        Err(e) => return vec![e],
     };
     let pages: Vec<_> = files::with_extension(&root.join("book"), "md")
         .into_iter()
@@ -88,7 +84,7 @@ pub fn check(root: &Path) -> Vec<String> {
         }
     }
     for key in ["rust_seconds_range", "torch_seconds_range"] {
-        expect(key, range(&results, key));
+        expect(key, quoted::range(&results, key));
     }
     for end in results
         .get("load_average")
@@ -107,7 +103,7 @@ pub fn check(root: &Path) -> Vec<String> {
                 expect(&format!("chapter 7's {key}"), number(net, key));
             }
             for key in ["rust_seconds_range", "torch_seconds_range"] {
-                expect(&format!("chapter 7's {key}"), range(net, key));
+                expect(&format!("chapter 7's {key}"), quoted::range(net, key));
             }
             for key in ["rust_passes_per_second", "torch_passes_per_second"] {
                 expect(&format!("chapter 7's {key}"), thousandths(net, key));
@@ -152,9 +148,9 @@ pub fn check(root: &Path) -> Vec<String> {
             number(row, "hidden"),
             number(row, "batch"),
             number(row, "rust_seconds"),
-            range(row, "rust_seconds_range"),
+            quoted::range(row, "rust_seconds_range"),
             number(row, "torch_seconds"),
-            range(row, "torch_seconds_range"),
+            quoted::range(row, "torch_seconds_range"),
             number(row, "ratio"),
         ];
         if !table.iter().any(|t| t.starts_with(&cells)) {
@@ -200,12 +196,9 @@ pub fn check(root: &Path) -> Vec<String> {
 /// matrixmultiply | PyTorch |` is a row of the `--gemm` results file, of which the section
 /// names the command, the machine and at least the square product.
 fn check_gemm(root: &Path, page: &str, section: &str, table: &[Vec<String>]) -> Vec<String> {
-    let results: Table = match std::fs::read_to_string(root.join(GEMM))
-        .map_err(|e| e.to_string())
-        .and_then(|t| t.parse().map_err(|e: toml::de::Error| e.to_string()))
-    {
+    let results = match quoted::results(root, GEMM) {
         Ok(t) => t,
-        Err(e) => return vec![format!("{GEMM}: {e}")],
+        Err(e) => return vec![e],
     };
     let mut problems = Vec::new();
     for (what, quoted) in [
@@ -263,21 +256,6 @@ fn check_gemm(root: &Path, page: &str, section: &str, table: &[Vec<String>]) -> 
         ));
     }
     problems
-}
-
-/// A range as the results file writes it, `low-high` with two decimals.
-fn range(table: &Table, key: &str) -> String {
-    let ends: Vec<String> = table
-        .get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|v| v.as_float().map_or("?".into(), |x| format!("{x:.2}")))
-        .collect();
-    match &ends[..] {
-        [low, high] => format!("{low}-{high}"),
-        _ => format!("<no range {key}>"),
-    }
 }
 
 fn string(table: &Table, key: &str) -> String {

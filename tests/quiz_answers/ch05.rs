@@ -70,7 +70,7 @@ fn the_train_above_test_question_quotes_the_books_run() {
     let read = |path: &str| {
         std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
     };
-    let flat = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = |text: String| support::book::flat(&text);
     let path = "media/ch05-training/metrics.csv";
     let rows = parse_csv(&read(path), path.as_ref()).unwrap();
     assert_eq!(rows.len(), 20, "the book's run has 20 epochs");
