@@ -11,12 +11,15 @@
   if (!root) return; // another page
 
   const SIDE = 28; // MNIST's images are 28 x 28
+  const BOX = 20; // MNIST's digits were scaled to fit 20 x 20
+  const INV255 = Math.fround(1 / 255); // a byte b is the pixel b * (1/255) in f32, as in Rust
   const PER_UNIT = 20; // the plane's grid: z moves in steps of 1/20 (pointer and arrow keys)
   const STEP = 1 / PER_UNIT;
   // Chapter 6's scatter colours (the Okabe-Ito palette of chapter 1's charts), by label.
   const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00',
     '#56b4e9', '#f0e442', '#000000', '#785e3c', '#6e6e6e'];
   const REGENERATE = 'cargo run -p ch06-experiments -- --export-explorer';
+  const REGENERATE_9 = 'cargo run -p ch09-conditional -- --export-explorer --baseline-epochs 10 --cvae-epochs 20 --labelled-epochs 10';
 
   const $ = (id) => document.getElementById(id);
   const status = $('vx-status');
@@ -26,6 +29,9 @@
     status.className = 'vx-status vx-error';
     status.textContent = message;
     console.error('latent explorer: ' + message);
+    // Chapter 9's part runs on the page's own models too: it does not start either.
+    const cond = $('vx-cond-status');
+    if (cond) cond.textContent = 'Chapter 9\u2019s part did not start: see the message at the top of the page.';
   }
 
   // ---- The weights: decode, verify, slice into typed arrays ----
@@ -129,6 +135,75 @@
     return m;
   }
 
+  // ---- MNIST's normalisation of a drawing ----
+  // mnist/src/normalise.rs step for step, in f64 and in the same order, so that the bytes
+  // agree exactly: the ink's bounding box scaled to fit 20 x 20 with its aspect ratio kept
+  // (each new pixel the mean of the ink under it), moved by whole pixels so that its centre
+  // of mass sits at pixel (14, 14), counting from 0, where MNIST's digits have it.
+
+  const toByte = (v) => Math.floor(255 * Math.min(1, Math.max(0, v)) + 0.5);
+  const overlap = (a, b, p) => Math.max(Math.min(b, p + 1) - Math.max(a, p), 0);
+
+  function resample(ink, top, left, height, width, outH, outW) {
+    const [sy, sx] = [height / outH, width / outW];
+    const out = new Float64Array(outH * outW);
+    for (let i = 0; i < outH; i++) {
+      const [y0, y1] = [i * sy, (i + 1) * sy];
+      for (let j = 0; j < outW; j++) {
+        const [x0, x1] = [j * sx, (j + 1) * sx];
+        let sum = 0;
+        for (let y = Math.floor(y0); y < Math.min(Math.ceil(y1), height); y++) {
+          const wy = overlap(y0, y1, y);
+          for (let x = Math.floor(x0); x < Math.min(Math.ceil(x1), width); x++) {
+            sum += ink[(top + y) * SIDE + left + x] * wy * overlap(x0, x1, x);
+          }
+        }
+        out[i * outW + j] = sum / (sy * sx);
+      }
+    }
+    return out;
+  }
+
+  // The drawing as MNIST would have stored it, in bytes; null for a blank pad.
+  function likeMnist(ink) {
+    let [top, left, bottom, right] = [SIDE, SIDE, 0, 0];
+    for (let i = 0; i < SIDE * SIDE; i++) {
+      if (ink[i] > 0) {
+        const [y, x] = [Math.floor(i / SIDE), i % SIDE];
+        top = Math.min(top, y); bottom = Math.max(bottom, y);
+        left = Math.min(left, x); right = Math.max(right, x);
+      }
+    }
+    if (top === SIDE) return null;
+    const [height, width] = [bottom - top + 1, right - left + 1];
+    const scale = BOX / Math.max(height, width);
+    const outH = Math.min(Math.max(Math.round(height * scale), 1), BOX);
+    const outW = Math.min(Math.max(Math.round(width * scale), 1), BOX);
+    const boxed = resample(ink, top, left, height, width, outH, outW);
+    let [mass, cy, cx] = [0, 0, 0];
+    for (let i = 0; i < outH; i++) {
+      for (let j = 0; j < outW; j++) {
+        const v = boxed[i * outW + j];
+        mass += v;
+        cy += v * i;
+        cx += v * j;
+      }
+    }
+    const dy = Math.floor(SIDE / 2 - cy / mass + 0.5);
+    const dx = Math.floor(SIDE / 2 - cx / mass + 0.5);
+    const out = new Uint8Array(SIDE * SIDE);
+    for (let i = 0; i < outH; i++) {
+      for (let j = 0; j < outW; j++) {
+        const [y, x] = [i + dy, j + dx];
+        if (y >= 0 && y < SIDE && x >= 0 && x < SIDE) out[y * SIDE + x] = toByte(boxed[i * outW + j]);
+      }
+    }
+    return out;
+  }
+
+  // Bytes as the model's pixels, f32 from b * (1/255) as mnist::unit_pixel computes them.
+  const unitPixels = (bytes) => Float32Array.from(bytes, (b) => Math.fround(b * INV255));
+
   // ---- Drawing helpers ----
 
   // Pixel probabilities (or inks) in [0, 1] onto a 28 x 28 canvas, white ink on black as the
@@ -168,6 +243,81 @@
     return [(event.clientX - r.left) / r.width, (event.clientY - r.top) / r.height];
   }
 
+  // A latent plane's grid: a line at every whole z, numbered, and the axes' names.
+  function drawAxes(ctx, W, R, toPx) {
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, W, W);
+    ctx.strokeStyle = '#ddd';
+    ctx.fillStyle = '#666';
+    ctx.font = '11px sans-serif';
+    for (let v = Math.ceil(-R); v <= R; v++) {
+      const [x, y] = toPx([v, v]);
+      ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, W); ctx.stroke();
+      ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(W, y); ctx.stroke();
+      if (v !== 0 && Math.abs(v) < R) { ctx.fillText(String(v), x + 2, W / 2 - 3); ctx.fillText(String(v), W / 2 + 3, y - 2); }
+    }
+    ctx.fillText('z\u2081', W - 16, W / 2 + 13);
+    ctx.fillText('z\u2082', W / 2 + 5, 12);
+  }
+
+  // The marker at a plane's z: a ring and a cross.
+  function drawMarker(ctx, x, y) {
+    ctx.strokeStyle = '#000';
+    ctx.lineWidth = 2;
+    ctx.beginPath(); ctx.arc(x, y, 7, 0, 2 * Math.PI); ctx.stroke();
+    ctx.beginPath(); ctx.moveTo(x - 11, y); ctx.lineTo(x + 11, y); ctx.moveTo(x, y - 11); ctx.lineTo(x, y + 11); ctx.stroke();
+    ctx.lineWidth = 1;
+  }
+
+  // A plane of z in [-R, R]^2 that follows the pointer (a mouse by hovering, a finger or pen
+  // by dragging) and the arrow keys (a grid step, ten with Shift), calling set(z).
+  function planeControls(canvas, R, current, set) {
+    let dragging = false;
+    const fromPointer = (e) => {
+      const [u, v] = fraction(e, canvas);
+      set([-R + u * 2 * R, R - v * 2 * R]);
+    };
+    canvas.addEventListener('pointerdown', (e) => {
+      dragging = true;
+      canvas.setPointerCapture(e.pointerId);
+      fromPointer(e);
+      e.preventDefault();
+    });
+    canvas.addEventListener('pointermove', (e) => { if (dragging || e.pointerType === 'mouse') fromPointer(e); });
+    const stopDrag = () => { dragging = false; };
+    canvas.addEventListener('pointerup', stopDrag);
+    canvas.addEventListener('pointercancel', stopDrag);
+    canvas.addEventListener('keydown', (e) => {
+      const step = e.shiftKey ? 10 * STEP : STEP;
+      const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+      const move = moves[e.key];
+      if (!move) return;
+      e.preventDefault();
+      const z = current();
+      set([z[0] + move[0], z[1] + move[1]]);
+    });
+  }
+
+  // `count` small digit canvases in `container`, each captioned; returns the canvases.
+  function digitStrip(container, count, id, className, caption) {
+    const canvases = [];
+    for (let k = 0; k < count; k++) {
+      const figure = document.createElement('figure');
+      figure.className = 'vx-figure';
+      const canvas = document.createElement('canvas');
+      canvas.id = id(k);
+      canvas.className = 'vx-digit ' + className;
+      canvas.width = canvas.height = SIDE;
+      canvas.setAttribute('role', 'img');
+      const text = document.createElement('figcaption');
+      text.textContent = caption(k);
+      figure.append(canvas, text);
+      container.append(figure);
+      canvases.push(canvas);
+    }
+    return canvases;
+  }
+
   // ---- The explorer ----
 
   function start(data, all) {
@@ -176,11 +326,13 @@
       data.manifest.models.latent20.latent);
     const scatterMu = need(all, 'scatter.mu');
     const scatterLabel = need(all, 'scatter.label');
+    const scatterMu20 = need(all, 'scatter.mu20', [scatterLabel.length, m20.latent]);
     const digitImages = need(all, 'digits.image');
     const digitLabels = need(all, 'digits.label');
     const digitIndex = need(all, 'digits.index');
     const digitCount = digitLabels.length;
-    const digit = (k) => Float32Array.from(digitImages.subarray(k * SIDE * SIDE, (k + 1) * SIDE * SIDE), (p) => p / 255);
+    const digitBytes = (k) => digitImages.subarray(k * SIDE * SIDE, (k + 1) * SIDE * SIDE);
+    const digit = (k) => unitPixels(digitBytes(k));
 
     // The plane spans a square around the origin wide enough for 99.5% of the test codes.
     const radii = [];
@@ -201,19 +353,7 @@
     background.width = background.height = W;
     {
       const ctx = background.getContext('2d');
-      ctx.fillStyle = '#fff';
-      ctx.fillRect(0, 0, W, W);
-      ctx.strokeStyle = '#ddd';
-      ctx.fillStyle = '#666';
-      ctx.font = '11px sans-serif';
-      for (let v = Math.ceil(-R); v <= R; v++) {
-        const [x, y] = toPx([v, v]);
-        ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, W); ctx.stroke();
-        ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(W, y); ctx.stroke();
-        if (v !== 0) { ctx.fillText(String(v), x + 2, W / 2 - 3); ctx.fillText(String(v), W / 2 + 3, y - 2); }
-      }
-      ctx.fillText('z\u2081', W - 16, W / 2 + 13);
-      ctx.fillText('z\u2082', W / 2 + 5, 12);
+      drawAxes(ctx, W, R, toPx);
       ctx.globalAlpha = 0.55;
       for (let i = 0; i < scatterLabel.length; i++) {
         const [x, y] = toPx([scatterMu[2 * i], scatterMu[2 * i + 1]]);
@@ -242,7 +382,21 @@
       return label;
     }
 
-    const state = { z: [0, 0], drawn: null, timings: [] };
+    // The label of the test code nearest to a 20-d code: squared distances summed in f64 in
+    // the coordinates' order, the first on a tie (pad.rs computes the same).
+    function nearestLabel20(z) {
+      let best = Infinity, label = 0;
+      const L = m20.latent;
+      for (let i = 0; i < scatterLabel.length; i++) {
+        let d = 0;
+        for (let k = 0; k < L; k++) d += (scatterMu20[i * L + k] - z[k]) ** 2;
+        if (d < best) { best = d; label = scatterLabel[i]; }
+      }
+      return label;
+    }
+
+    const state = { z: [0, 0], drawn: null, seen: null, timings: [] };
+    const drawingListeners = [];
 
     function timed(f) {
       const t0 = performance.now();
@@ -270,11 +424,7 @@
         ctx.lineWidth = 1;
         ctx.strokeRect(x0, y0, Math.max(side, 2), Math.max(side, 2));
       }
-      const [x, y] = toPx(state.z);
-      ctx.strokeStyle = '#000';
-      ctx.lineWidth = 2;
-      ctx.beginPath(); ctx.arc(x, y, 7, 0, 2 * Math.PI); ctx.stroke();
-      ctx.beginPath(); ctx.moveTo(x - 11, y); ctx.lineTo(x + 11, y); ctx.moveTo(x, y - 11); ctx.lineTo(x, y + 11); ctx.stroke();
+      drawMarker(ctx, ...toPx(state.z));
     }
 
     // ---- The gap you can see: the true posterior of the 2-d model on a grid ----
@@ -455,38 +605,18 @@
       showTiming();
     }
 
-    let dragging = false;
-    const fromPointer = (e) => {
-      const [u, v] = fraction(e, plane);
-      setZ([-R + u * 2 * R, R - v * 2 * R]);
-    };
-    plane.addEventListener('pointerdown', (e) => {
-      dragging = true;
-      plane.setPointerCapture(e.pointerId);
-      fromPointer(e);
-      e.preventDefault();
-    });
-    plane.addEventListener('pointermove', (e) => {
-      // A mouse explores by hovering; a finger or pen by dragging.
-      if (dragging || e.pointerType === 'mouse') fromPointer(e);
-    });
-    const stopDrag = () => { dragging = false; };
-    plane.addEventListener('pointerup', stopDrag);
-    plane.addEventListener('pointercancel', stopDrag);
-    plane.addEventListener('keydown', (e) => {
-      const step = e.shiftKey ? 10 * STEP : STEP;
-      const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
-      const move = moves[e.key];
-      if (!move) return;
-      e.preventDefault();
-      setZ([state.z[0] + move[0], state.z[1] + move[1]]);
-    });
+    planeControls(plane, R, () => state.z, setZ);
 
     // ---- 2. Draw a digit: the encoder's posterior, and its reconstruction ----
     const pad = $('vx-draw');
     const recon = $('vx-recon');
     const posteriorOut = $('vx-posterior');
-    const ink = new Float32Array(SIDE * SIDE);
+    const seenCanvas = $('vx-seen');
+    const seenOut = $('vx-seen-out');
+    const recon20 = $('vx-recon20');
+    const recon20Out = $('vx-recon20-out');
+    const normalise = $('vx-normalise');
+    const ink = new Float64Array(SIDE * SIDE);
 
     // A round brush with soft edges, about as wide as MNIST's strokes (2 to 3 pixels).
     function stamp(cx, cy) {
@@ -505,32 +635,60 @@
       const any = ink.some((v) => v > 0);
       if (!any) {
         state.drawn = null;
-        recon.getContext('2d').clearRect(0, 0, SIDE, SIDE);
+        state.seen = null;
+        for (const c of [recon, seenCanvas, recon20]) c.getContext('2d').clearRect(0, 0, SIDE, SIDE);
         posteriorOut.textContent = 'Draw a digit, or start from a test digit.';
-        delete posteriorOut.dataset.mu;
-        delete posteriorOut.dataset.sigma;
+        seenOut.textContent = normalise.checked ? 'normalised like MNIST' : 'as drawn';
+        recon20Out.textContent = 'the 20-d model';
+        for (const o of [posteriorOut, recon20Out]) {
+          for (const k of ['mu', 'sigma', 'nearest']) delete o.dataset[k];
+        }
+        delete seenOut.dataset.bytes;
         pad.setAttribute('aria-label', 'An empty drawing pad of 28 by 28 pixels.');
         recon.setAttribute('aria-label', 'No reconstruction yet: the pad is empty.');
+        seenCanvas.setAttribute('aria-label', 'Nothing for the encoder yet: the pad is empty.');
+        recon20.setAttribute('aria-label', 'No reconstruction by the 20-d model yet: the pad is empty.');
         clearGap();
       } else {
-        const q = timed(() => m2.encode(ink));
+        // What the encoders see: the drawing normalised as MNIST's digits were, or as drawn.
+        const seen = normalise.checked ? likeMnist(ink) : Uint8Array.from(ink, toByte);
+        const x = unitPixels(seen);
+        state.seen = seen;
+        paintDigit(seenCanvas, x);
+        const how = normalise.checked ? 'normalised like MNIST' : 'as drawn, not normalised';
+        seenOut.textContent = how;
+        seenOut.dataset.bytes = JSON.stringify(Array.from(seen));
+        seenCanvas.setAttribute('aria-label', `The 28 by 28 image the encoders see: your drawing ${how}.`);
+
+        const q = timed(() => m2.encode(x));
         state.drawn = q;
         const looks = nearestLabel(q.mu);
         paintDigit(recon, timed(() => m2.decode(q.mu)));
-        posteriorOut.textContent = `\u03bc = ${pair(q.mu, 3)}, \u03c3 = ${pair(q.sigma, 3)}; nearest test code: a ${looks}`;
+        posteriorOut.textContent = `2-d model: \u03bc = ${pair(q.mu, 3)}, \u03c3 = ${pair(q.sigma, 3)}; nearest test code: a ${looks}`;
         posteriorOut.dataset.mu = JSON.stringify(Array.from(q.mu));
         posteriorOut.dataset.sigma = JSON.stringify(Array.from(q.sigma));
         pad.setAttribute('aria-label', `Your drawing, 28 by 28 pixels, ${ink.filter((v) => v > 0).length} of them inked.`);
-        recon.setAttribute('aria-label', `The decoder's reconstruction from the posterior mean ${pair(q.mu, 2)}, near the test codes of ${looks}s.`);
+        recon.setAttribute('aria-label', `The 2-d model's reconstruction from the posterior mean ${pair(q.mu, 2)}, near the test codes of ${looks}s.`);
+
+        const q20 = timed(() => m20.encode(x));
+        const looks20 = nearestLabel20(q20.mu);
+        paintDigit(recon20, timed(() => m20.decode(q20.mu)));
+        recon20Out.textContent = `20-d model: nearest test code: a ${looks20}`;
+        Object.assign(recon20Out.dataset, {
+          mu: JSON.stringify(Array.from(q20.mu)), sigma: JSON.stringify(Array.from(q20.sigma)), nearest: String(looks20),
+        });
+        recon20.setAttribute('aria-label', `The 20-d model's reconstruction of the image the encoders see; the nearest test digit's code in that model is a ${looks20}.`);
+
         // The grid takes longer than a stroke: once the drawing rests for a moment.
         ++gap.generation;
         clearTimeout(gap.timer);
-        const [x, source] = [Float32Array.from(ink), startFrom.value];
+        const source = startFrom.value;
         gapOut.dataset.state = 'waiting';
         gap.timer = setTimeout(() => computeGap(x, q, source), 250);
       }
       setZ(state.z); // redraws the plane with the ellipse
       if (ends.a === 'drawing' || ends.b === 'drawing') interpolate();
+      for (const f of drawingListeners) f();
     }
 
     let stroke = null;
@@ -568,12 +726,15 @@
     const option = (value, text) => { const o = document.createElement('option'); o.value = value; o.textContent = text; return o; };
     startFrom.append(option('', '(a blank pad)'));
     for (let k = 0; k < digitCount; k++) startFrom.append(option(String(k), digitName(k)));
+    // Bytes onto the pad as ink in [0, 1], in f64 as normalise.rs reads them.
+    const placeBytes = (bytes) => { for (let i = 0; i < SIDE * SIDE; i++) ink[i] = bytes[i] / 255; };
     startFrom.addEventListener('change', () => {
       ink.fill(0);
-      if (startFrom.value !== '') ink.set(digit(Number(startFrom.value)));
+      if (startFrom.value !== '') placeBytes(digitBytes(Number(startFrom.value)));
       encodeDrawing();
     });
     $('vx-clear').addEventListener('click', () => { ink.fill(0); startFrom.value = ''; encodeDrawing(); });
+    normalise.addEventListener('change', encodeDrawing);
 
     // ---- 3. Interpolate in the 20-d model: straight and spherical paths ----
     const fromSelect = $('vx-from');
@@ -603,7 +764,8 @@
       return a.map((v, i) => Math.fround(wa * v + wb * b[i]));
     }
 
-    const endImage = (which) => (which === 'drawing' ? ink : digit(Number(which)));
+    const padImage = () => (state.seen ? unitPixels(state.seen) : new Float32Array(SIDE * SIDE));
+    const endImage = (which) => (which === 'drawing' ? padImage() : digit(Number(which)));
     const describe = (which) => (which === 'drawing' ? 'your drawing' : digitName(Number(which)));
 
     function interpolate() {
@@ -638,6 +800,18 @@
       timing.dataset.ms = String(median);
     }
 
+    // For scripts (the book's browser test): 28 x 28 bytes put on the pad as a drawing, and
+    // what the page then shows of them.
+    window.vaeExplorer = {
+      place(bytes) {
+        if (bytes.length !== SIDE * SIDE) throw new Error(`place takes ${SIDE * SIDE} bytes, not ${bytes.length}`);
+        startFrom.value = '';
+        placeBytes(bytes);
+        encodeDrawing();
+        return { seen: Array.from(state.seen || []), nearest20: Number(recon20Out.dataset.nearest) };
+      },
+    };
+
     for (const control of root.querySelectorAll('button, select, input')) control.disabled = false;
     encodeDrawing();
     setZ([0, 0]);
@@ -645,30 +819,215 @@
     status.className = 'vx-status vx-ready';
     status.textContent = `Ready: the weights match their SHA-256 (${data.manifest.sha256.slice(0, 12)}\u2026).`;
     root.dataset.state = 'ready';
+    // What chapter 9's part reads: the image the encoders see, and word of each change.
+    return {
+      seen: () => (state.seen ? unitPixels(state.seen) : null),
+      onChange: (f) => drawingListeners.push(f),
+    };
   }
 
-  async function load() {
-    const data = window.VAE_EXPLORER_DATA;
-    if (!data || typeof data.base64 !== 'string' || !data.manifest) {
-      return fail(`The weights did not load: media/explorer/weights.js is missing or unreadable. Regenerate it with \`${REGENERATE}\`.`);
+
+  // ---- Chapter 9: digits on demand, and completions of a covered half ----
+
+  function startConditional(data, all, pad) {
+    const info = data.manifest.models;
+    const [P, Hl, Ll] = [info.labelled.input, info.labelled.hidden, info.labelled.latent];
+    const CLASSES = 10;
+    // The label-conditioned decoder reads the code, then the one-hot label (labelled.rs).
+    const labHidden = layer(all, 'labelled.decoder.hidden.0', Ll + CLASSES, Hl);
+    const labOutput = layer(all, 'labelled.decoder.output', Hl, P);
+    function onDemand(z, label) {
+      const code = new Float32Array(Ll + CLASSES);
+      code.set(z);
+      code[Ll + label] = 1;
+      return dense(labOutput, dense(labHidden, code, true), false).map(sigmoid);
     }
-    if (!(window.crypto && crypto.subtle)) {
-      return fail('This browser cannot check the weights\u2019 SHA-256 here: open the page from disk, from localhost or over HTTPS.');
+
+    const [Hc, Lc] = [info.cvae.hidden, info.cvae.latent];
+    const scored = need(all, 'cvae.scored', [P]);
+    const chain = (names, widths) => names.map((n, k) => layer(all, n, widths[k], widths[k + 1]));
+    const base = chain(['cvae.baseline.hidden.0', 'cvae.baseline.hidden.1', 'cvae.baseline.output'], [P, Hc, Hc, P]);
+    const priorHidden = chain(['cvae.prior.hidden.0', 'cvae.prior.hidden.1'], [P, Hc, Hc]);
+    const priorMu = layer(all, 'cvae.prior.mu', Hc, Lc);
+    const priorLogvar = layer(all, 'cvae.prior.logvar', Hc, Lc);
+    const gen = chain(['cvae.generation.hidden.0', 'cvae.generation.hidden.1', 'cvae.generation.output'], [Lc, Hc, Hc, P]);
+    // Hidden ReLU layers, then the last layer's logits as probabilities.
+    const through = (layers, x) => {
+      let h = x;
+      layers.forEach((l, k) => { h = dense(l, h, k < layers.length - 1); });
+      return h.map(sigmoid);
+    };
+
+    // benchmark.rs's path, as explorer.rs (chapter 9) computes its test vectors: the pixels to
+    // predict read -1, the baseline guesses them, the prior network reads its guess there, and
+    // each z = mu + sigma * eps is completed by the generation network; the given pixels are
+    // pasted back over every completion.
+    function complete(x, eps) {
+      const given = Float32Array.from(x, (p, i) => (scored[i] ? -1 : p));
+      const guess = through(base, given);
+      const paste = (probs) => Float32Array.from(given, (p, i) => (scored[i] ? probs[i] : p));
+      let h = Float32Array.from(given, (p, i) => (scored[i] ? guess[i] : p));
+      for (const l of priorHidden) h = dense(l, h, true);
+      const mu = dense(priorMu, h, false);
+      const sigma = dense(priorLogvar, h, false).map((v) => Math.fround(Math.exp(Math.fround(0.5 * v))));
+      const completions = eps.map((e) => {
+        const z = mu.map((m, k) => Math.fround(m + Math.fround(sigma[k] * e[k])));
+        return paste(through(gen, z));
+      });
+      return { given, baseline: paste(guess), completions };
+    }
+
+    // ---- The style plane ----
+    const R = 3; // z from -3 to 3: the prior's N(0, I) puts almost all its mass inside
+    const plane = $('vx-style');
+    plane.dataset.zmin = String(-R);
+    plane.dataset.zmax = String(R);
+    plane.dataset.step = String(STEP);
+    const W = plane.width;
+    const toPx = (z) => [(z[0] + R) / (2 * R) * W, (R - z[1]) / (2 * R) * W];
+    const labelSelect = $('vx-label');
+    for (let c = 0; c < CLASSES; c++) {
+      const o = document.createElement('option');
+      o.value = o.textContent = String(c);
+      labelSelect.append(o);
+    }
+    labelSelect.value = '7';
+    const tiles = digitStrip($('vx-style-row'), CLASSES, (c) => `vx-style-${c}`, 'vx-tiny', String);
+    const style = { z: [0, 0] };
+    function drawStylePlane() {
+      const ctx = plane.getContext('2d');
+      drawAxes(ctx, W, R, toPx);
+      drawMarker(ctx, ...toPx(style.z));
+    }
+    function setStyle(z) {
+      style.z = z.map((v) => Math.fround(Math.round(Math.min(R, Math.max(-R, v)) * PER_UNIT) / PER_UNIT));
+      const label = Number(labelSelect.value);
+      const z32 = Float32Array.from(style.z);
+      paintDigit($('vx-style-digit'), onDemand(z32, label));
+      tiles.forEach((canvas, c) => {
+        paintDigit(canvas, onDemand(z32, c));
+        canvas.setAttribute('aria-label', `A ${c} drawn by the decoder at z = ${pair(style.z, 2)}.`);
+      });
+      const out = $('vx-style-z');
+      out.textContent = `z = ${pair(style.z, 2)}, label ${label}`;
+      out.dataset.z = JSON.stringify(style.z);
+      out.dataset.label = String(label);
+      $('vx-style-digit').setAttribute('aria-label', `The decoder's ${label} at z = ${pair(style.z, 2)}.`);
+      plane.setAttribute('aria-label', `The style plane of chapter 9's label-conditioned VAE, z from ${-R} to ${R} on both axes; the marker is at z = ${pair(style.z, 2)}. Arrow keys move it.`);
+      drawStylePlane();
+    }
+    planeControls(plane, R, () => style.z, setStyle);
+    labelSelect.addEventListener('change', () => setStyle(style.z));
+
+    // ---- The covered half ----
+    const COMPLETIONS = 6;
+    const completionCanvases = digitStrip($('vx-completions'), COMPLETIONS, (k) => `vx-complete-${k}`, 'vx-small', (k) => `CVAE ${k + 1}`);
+    // N(0, 1) draws for the codes (Box-Muller), in f32 like the Rust draws.
+    function gaussian() {
+      const u = 1 - Math.random();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * Math.random());
+    }
+    const freshEps = () => Array.from({ length: COMPLETIONS }, () => Float32Array.from({ length: Lc }, gaussian));
+    let eps = freshEps();
+    const completeOut = $('vx-complete-out');
+    function showCompletions() {
+      const x = pad.seen();
+      if (!x) {
+        for (const c of [$('vx-covered'), $('vx-baseline'), ...completionCanvases]) c.getContext('2d').clearRect(0, 0, SIDE, SIDE);
+        completeOut.textContent = 'Draw a digit on the pad above, or start from a test digit.';
+        $('vx-covered').setAttribute('aria-label', 'Nothing to complete yet: the pad is empty.');
+        $('vx-baseline').setAttribute('aria-label', 'No completion by the baseline yet: the pad is empty.');
+        completionCanvases.forEach((c, k) => c.setAttribute('aria-label', `No completion ${k + 1} by the CVAE yet: the pad is empty.`));
+        delete completeOut.dataset.baseline;
+        return null;
+      }
+      const t0 = performance.now();
+      const r = complete(x, eps);
+      const ms = performance.now() - t0;
+      paintDigit($('vx-covered'), r.given.map((p) => (p < 0 ? 0.3 : p)));
+      paintDigit($('vx-baseline'), r.baseline);
+      r.completions.forEach((c, k) => paintDigit(completionCanvases[k], c));
+      $('vx-covered').setAttribute('aria-label', 'The left half of the image the encoders see; the right half, to be completed, drawn grey.');
+      $('vx-baseline').setAttribute('aria-label', 'The baseline network\u2019s completion of the right half: one image, the average of what could be there.');
+      completionCanvases.forEach((c, k) => c.setAttribute('aria-label', `The CVAE's completion number ${k + 1} of the right half, from its own code.`));
+      completeOut.textContent = `six codes from the prior network, completed in ${Math.round(ms)} ms`;
+      completeOut.dataset.ms = String(ms);
+      return r;
+    }
+    // Once the drawing rests for a moment: a completion costs more than a stroke's encoding.
+    let timer = 0;
+    pad.onChange(() => { clearTimeout(timer); timer = setTimeout(showCompletions, 30); });
+    $('vx-resample').addEventListener('click', () => { eps = freshEps(); showCompletions(); });
+
+    // For scripts (the book's browser test): completions of the pad's image with given draws.
+    window.vaeExplorer.complete = (draws) => {
+      eps = draws.map((e) => Float32Array.from(e));
+      const r = showCompletions();
+      return r && { baseline: Array.from(r.baseline), completions: r.completions.map((c) => Array.from(c)) };
+    };
+
+    for (const control of [labelSelect, $('vx-resample')]) control.disabled = false;
+    setStyle([0, 0]);
+    showCompletions();
+  }
+
+  // The bytes of a bundle script's data, checked against its manifest's length and SHA-256;
+  // an Error whose message says what is wrong and how to regenerate the file.
+  async function verified(data, file, command) {
+    if (!data || typeof data.base64 !== 'string' || !data.manifest) {
+      throw new Error(`The weights did not load: ${file} is missing or unreadable. Regenerate it with \`${command}\`.`);
     }
     let bytes;
     try {
       bytes = base64Bytes(data.base64);
     } catch (e) {
-      return fail(`The weights are damaged: media/explorer/weights.js does not hold valid base64. Regenerate it with \`${REGENERATE}\`.`);
+      throw new Error(`The weights are damaged: ${file} does not hold valid base64. Regenerate it with \`${command}\`.`);
     }
     const sha = await sha256Hex(bytes);
     if (bytes.length !== data.manifest.bytes || sha !== data.manifest.sha256) {
-      return fail(`The weights are damaged: media/explorer/weights.js holds ${bytes.length} bytes with SHA-256 ${sha.slice(0, 12)}\u2026, its manifest says ${data.manifest.bytes} bytes with ${String(data.manifest.sha256).slice(0, 12)}\u2026. Regenerate it with \`${REGENERATE}\`.`);
+      throw new Error(`The weights are damaged: ${file} holds ${bytes.length} bytes with SHA-256 ${sha.slice(0, 12)}\u2026, its manifest says ${data.manifest.bytes} bytes with ${String(data.manifest.sha256).slice(0, 12)}\u2026. Regenerate it with \`${command}\`.`);
     }
     try {
-      start(data, tensors(data.manifest, bytes));
+      return tensors(data.manifest, bytes);
     } catch (e) {
-      fail(`The weights do not fit the explorer (${e.message}). Regenerate them with \`${REGENERATE}\`.`);
+      throw new Error(`The weights do not fit the explorer (${e.message}). Regenerate them with \`${command}\`.`);
+    }
+  }
+
+  async function load() {
+    if (!(window.crypto && crypto.subtle)) {
+      return fail('This browser cannot check the weights\u2019 SHA-256 here: open the page from disk, from localhost or over HTTPS.');
+    }
+    const data = window.VAE_EXPLORER_DATA;
+    let all, pad;
+    try {
+      all = await verified(data, 'media/explorer/weights.js', REGENERATE);
+    } catch (e) {
+      return fail(e.message);
+    }
+    try {
+      pad = start(data, all);
+    } catch (e) {
+      return fail(`The weights do not fit the explorer (${e.message}). Regenerate them with \`${REGENERATE}\`.`);
+    }
+    // Chapter 9's part has its own file: without it, the rest of the page still works.
+    const condStatus = $('vx-cond-status');
+    try {
+      const cond = window.VAE_EXPLORER_CONDITIONAL;
+      const condAll = await verified(cond, 'media/explorer/conditional.js', REGENERATE_9);
+      try {
+        startConditional(cond, condAll, pad);
+      } catch (e) {
+        throw new Error(`The weights do not fit the explorer (${e.message}). Regenerate them with \`${REGENERATE_9}\`.`);
+      }
+      condStatus.className = 'vx-status vx-ready';
+      condStatus.textContent = `Ready: chapter 9's weights match their SHA-256 (${cond.manifest.sha256.slice(0, 12)}\u2026).`;
+      root.dataset.conditional = 'ready';
+    } catch (e) {
+      condStatus.className = 'vx-status vx-error';
+      condStatus.textContent = e.message;
+      root.dataset.conditional = 'error';
+      console.error('latent explorer, chapter 9: ' + e.message);
     }
   }
 

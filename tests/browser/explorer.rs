@@ -10,10 +10,12 @@ use fantoccini::Locator;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::key::Key;
 
+use ch06_experiments::altered::Alteration;
+use ch06_experiments::pad::{self, Recognised};
 use ch06_experiments::true_posterior::SETTINGS;
 
 use crate::chrome::Browser;
-use crate::vectors::{Vectors, grey_difference, relative_difference};
+use crate::vectors::{ConditionalVectors, Vectors, grey_difference, relative_difference};
 
 /// The page's promise: within 2 grey levels of the Rust decoder, 1e-4 of the Rust encoder.
 pub const MAX_GREY_DIFFERENCE: f32 = 2.0;
@@ -104,17 +106,37 @@ pub async fn check(
     b.screenshot(&shots.join(format!("explorer-{tag}-plane.png")))
         .await?;
 
-    // The drawing pad: a test digit, then a stroke over it.
+    // The drawing pad: a test digit, normalised as MNIST's were, then a stroke over it.
     let start = b.client.find(Locator::Id("vx-draw-start")).await?;
-    for e in vectors.encode.iter().filter(|e| e.model == "latent2") {
+    for e in &vectors.encode {
         start.select_by_value(&e.digit.to_string()).await?;
-        let (mu, sigma) = posterior(b).await?;
+        let (mu, sigma) = if e.model == "latent2" {
+            posterior(b).await?
+        } else {
+            posterior_in(
+                b,
+                "vx-recon20-out",
+                "the pad shows the 20-d model's posterior",
+            )
+            .await?
+        };
         let rel = relative_difference(&mu, &e.mu).max(relative_difference(&sigma, &e.sigma));
         measured.relative = measured.relative.max(rel);
         if rel > MAX_RELATIVE_DIFFERENCE {
             problems.push(format!(
-                "explorer ({tag}): test digit {}: the page's mu {mu:?}, sigma {sigma:?} differ from Rust's {:?}, {:?} by a relative {rel:.1e} (at most {MAX_RELATIVE_DIFFERENCE:.0e})",
-                e.digit, e.mu, e.sigma
+                "explorer ({tag}): test digit {} in the {} model: the page's mu {mu:?}, sigma {sigma:?} differ from Rust's {:?}, {:?} by a relative {rel:.1e} (at most {MAX_RELATIVE_DIFFERENCE:.0e})",
+                e.digit, e.model, e.mu, e.sigma
+            ));
+        }
+        // MNIST's digits pass the normalisation unchanged, so this checks the path from the
+        // pad to the encoders; check_normalisation checks the normalisation itself.
+        let seen = seen_bytes(b).await?;
+        if seen != e.seen {
+            let differ = seen.iter().zip(&e.seen).filter(|(a, b)| a != b).count();
+            problems.push(format!(
+                "explorer ({tag}): test digit {}: the image the encoders see differs from mnist::normalise's in {differ} of {} bytes",
+                e.digit,
+                e.seen.len()
             ));
         }
     }
@@ -400,13 +422,18 @@ async fn check_gap(
 
 /// Moves the mouse over the plane to the point `(z1, z2)`, from the plane's range and place.
 async fn point_at(b: &Browser, z1: f32, z2: f32) -> Result<()> {
+    point_on(b, "vx-plane", z1, z2).await
+}
+
+/// Moves the mouse to the point `(z1, z2)` of the plane `id` (its range in `data-zmin/zmax`).
+async fn point_on(b: &Browser, id: &str, z1: f32, z2: f32) -> Result<()> {
     let r = b
-        .js(r#"
-            const p = document.getElementById('vx-plane');
-            p.scrollIntoView({ block: 'center' });
-            const r = p.getBoundingClientRect();
-            return [r.left, r.top, r.width, r.height, Number(p.dataset.zmin), Number(p.dataset.zmax)];
-        "#)
+        .js(&format!(
+            "const p = document.getElementById('{id}');
+             p.scrollIntoView({{ block: 'center' }});
+             const r = p.getBoundingClientRect();
+             return [r.left, r.top, r.width, r.height, Number(p.dataset.zmin), Number(p.dataset.zmax)];"
+        ))
         .await?;
     let r: Vec<f64> = serde_json::from_value(r)?;
     let (u, v) = (
@@ -491,31 +518,273 @@ async fn canvas_grey(b: &Browser, id: &str) -> Result<Vec<u8>> {
     Ok(serde_json::from_value(v)?)
 }
 
-/// The drawing's `mu` and `sigma` as the page holds them (full f32 precision).
+/// The drawing's `mu` and `sigma` in the 2-d model as the page holds them (full f32 precision).
 async fn posterior(b: &Browser) -> Result<(Vec<f32>, Vec<f32>)> {
-    let v = b
-        .wait_until(
-            "const o = document.getElementById('vx-posterior');
-             return o.dataset.mu ? [JSON.parse(o.dataset.mu), JSON.parse(o.dataset.sigma)] : null;",
-            Duration::from_secs(5),
-            "the drawing pad shows a posterior",
-        )
-        .await?;
-    let (mu, sigma): (Vec<f32>, Vec<f32>) = serde_json::from_value(v)?;
-    Ok((mu, sigma))
+    posterior_in(b, "vx-posterior", "the drawing pad shows a posterior").await
 }
 
-/// The damaged-weights path: the page must refuse them and say so.
-pub async fn expect_refusal(b: &Browser, what: &str, words: &str) -> Result<Vec<String>> {
+/// The `mu` and `sigma` that the element `id` holds in its data.
+async fn posterior_in(b: &Browser, id: &str, what: &str) -> Result<(Vec<f32>, Vec<f32>)> {
+    let v = b
+        .wait_until(
+            &format!(
+                "const o = document.getElementById('{id}');
+                 return o.dataset.mu ? [JSON.parse(o.dataset.mu), JSON.parse(o.dataset.sigma)] : null;"
+            ),
+            Duration::from_secs(5),
+            what,
+        )
+        .await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+/// The bytes the encoders were given for the drawing on the pad.
+async fn seen_bytes(b: &Browser) -> Result<Vec<u8>> {
+    let v = b
+        .js("return JSON.parse(document.getElementById('vx-seen-out').dataset.bytes || '[]')")
+        .await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+/// Test digits drawn as a reader might (moved to a corner, enlarged to fill the pad, with a
+/// thicker pen) and put on the pad, with "Normalise like MNIST" ticked and unticked: the bytes
+/// the encoders see are Rust's (`mnist::normalise`'s, or the pad's as drawn), and the page
+/// names the right label as the nearest 20-d code exactly as often as `normalisation.csv`
+/// says.
+pub async fn check_normalisation(b: &Browser, table: &Path) -> Result<Vec<String>> {
+    ready(b).await?;
+    let mut problems = Vec::new();
+    let rows: Vec<Recognised> = support::table::read(table, pad::HEADER)?;
+    let data = mnist::load(&mnist::DataOptions {
+        dataset: mnist::Dataset::Mnist,
+        data_dir: None,
+    })?;
+    let test = &data.test;
+    let end = (pad::MEASURED_FROM + pad::MEASURED_IMAGES).min(test.len());
+    let started = std::time::Instant::now();
+    let truth = &test.labels[pad::MEASURED_FROM..end];
+    for normalised in [true, false] {
+        if !normalised {
+            click(b, "vx-normalise").await?;
+        }
+        for alteration in Alteration::ALL {
+            let drawn: Vec<Vec<u8>> = (pad::MEASURED_FROM..end)
+                .map(|i| alteration.apply(test.images.row(i).as_slice().expect("standard rows")))
+                .collect();
+            let page = b
+                .js(&format!(
+                    "const digits = {};
+                     return digits.map((d) => window.vaeExplorer.place(d));",
+                    serde_json::to_string(&drawn)?
+                ))
+                .await?;
+            let page: Vec<Placed> = serde_json::from_value(page)?;
+            let mut right = 0;
+            let mut other_bytes = 0;
+            for ((placed, image), label) in page.iter().zip(&drawn).zip(truth) {
+                right += usize::from(placed.nearest20 == *label);
+                other_bytes += usize::from(placed.seen != pad::seen(image, normalised));
+            }
+            let how = if normalised { "normalised" } else { "as drawn" };
+            if other_bytes > 0 {
+                problems.push(format!(
+                    "explorer: {other_bytes} of {} {alteration} digits ({how}) reach the encoders as other bytes than Rust's",
+                    drawn.len()
+                ));
+            }
+            let name = alteration.to_string();
+            match rows.iter().find(|r| r.alteration == name && r.normalised == normalised) {
+                Some(r) if r.digits == drawn.len() && r.right == right => {}
+                Some(r) => problems.push(format!(
+                    "explorer: {right} of {} {name} digits ({how}) come back with their label on the page, {} of {} in normalisation.csv",
+                    drawn.len(),
+                    r.right,
+                    r.digits
+                )),
+                None => problems.push(format!("{}: no {how} row for {name}", table.display())),
+            }
+        }
+    }
+    click(b, "vx-normalise").await?;
+    println!(
+        "explorer: {} test digits drawn four ways placed on the pad, ticked and unticked, in {:.1} s",
+        end - pad::MEASURED_FROM,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(problems)
+}
+
+/// Clicks the element `id` once it is scrolled to the middle of the window.
+async fn click(b: &Browser, id: &str) -> Result<()> {
+    b.js(&format!(
+        "document.getElementById('{id}').scrollIntoView({{ block: 'center' }})"
+    ))
+    .await?;
+    b.client.find(Locator::Id(id)).await?.click().await?;
+    Ok(())
+}
+
+/// Chapter 9's part of the explorer against chapter 9's Rust code: the style plane, moved by
+/// real pointer events, draws the labelled decoder's digits; the baseline's and the CVAE's
+/// completions of a test digit's right half, with Rust's draws, are Rust's; "Draw again"
+/// draws other ones.
+pub async fn check_conditional(
+    b: &Browser,
+    vectors: &ConditionalVectors,
+    shots: &Path,
+    tag: &str,
+    measured: &mut Measured,
+) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
     let state = b
         .wait_until(
-            "const e = document.getElementById('vx-explorer'); return e.dataset.state !== 'loading' && e.dataset.state;",
+            "return document.getElementById('vx-explorer').dataset.conditional || false;",
+            Duration::from_secs(30),
+            "chapter 9's part of the explorer starts",
+        )
+        .await?;
+    if state != "ready" {
+        let status = b
+            .js("return document.getElementById('vx-cond-status').textContent")
+            .await?;
+        return Ok(vec![format!(
+            "explorer ({tag}): chapter 9's part did not start: {status}"
+        )]);
+    }
+    // The prose gives the style plane's range: the page's.
+    let range = b
+        .js("return document.getElementById('vx-style').dataset.zmax")
+        .await?;
+    let words = format!("from $-{0}$ to ${0}$", range.as_str().unwrap_or("?"));
+    let page = std::fs::read_to_string(crate::site::root().join("book").join("explorer.md"))?;
+    if !page.contains(&words) {
+        problems.push(format!(
+            "book/explorer.md does not say {words:?}, the style plane's range"
+        ));
+    }
+    let label = b.client.find(Locator::Id("vx-label")).await?;
+    for v in &vectors.styled {
+        label.select_by_value(&v.label.to_string()).await?;
+        point_on(b, "vx-style", v.z[0], v.z[1]).await?;
+        let target = format!("{:?}", v.z);
+        let reached = b
+            .wait_until(
+                &format!(
+                    "const o = document.getElementById('vx-style-z');
+                     const z = JSON.parse(o.dataset.z || 'null'); const t = {target};
+                     return z && o.dataset.label === '{}' && Math.abs(z[0] - t[0]) < 1e-6 && Math.abs(z[1] - t[1]) < 1e-6;",
+                    v.label
+                ),
+                Duration::from_secs(5),
+                &format!("the pointer sets z = {target} on the style plane"),
+            )
+            .await;
+        if let Err(e) = reached {
+            problems.push(format!("explorer ({tag}): {e}"));
+            continue;
+        }
+        for id in [
+            "vx-style-digit".to_string(),
+            format!("vx-style-{}", v.label),
+        ] {
+            let diff = grey_difference(&canvas_grey(b, &id).await?, &v.probabilities);
+            measured.grey = measured.grey.max(diff);
+            if diff > MAX_GREY_DIFFERENCE {
+                problems.push(format!(
+                    "explorer ({tag}): {id}: the {} at z = {target} differs from chapter 9's decoder by {diff:.2} grey levels",
+                    v.label
+                ));
+            }
+        }
+    }
+    b.js("document.getElementById('vx-style').scrollIntoView({ block: 'start' })")
+        .await?;
+    b.screenshot(&shots.join(format!("explorer-{tag}-on-demand.png")))
+        .await?;
+
+    for c in &vectors.completed {
+        b.js(&format!(
+            "window.vaeExplorer.place({});",
+            serde_json::to_string(&c.image)?
+        ))
+        .await?;
+        b.js(&format!(
+            "window.vaeExplorer.complete({});",
+            serde_json::to_string(&c.eps)?
+        ))
+        .await?;
+        let mut worst = 0.0f32;
+        worst = worst.max(grey_difference(
+            &canvas_grey(b, "vx-baseline").await?,
+            &c.baseline,
+        ));
+        for (k, completion) in c.completions.iter().enumerate() {
+            let grey = canvas_grey(b, &format!("vx-complete-{k}")).await?;
+            worst = worst.max(grey_difference(&grey, completion));
+        }
+        measured.grey = measured.grey.max(worst);
+        if worst > MAX_GREY_DIFFERENCE {
+            problems.push(format!(
+                "explorer ({tag}): test image {}: the completions differ from chapter 9's by {worst:.2} grey levels",
+                c.test_image
+            ));
+        }
+    }
+    let before = canvas_grey(b, "vx-complete-0").await?;
+    click(b, "vx-resample").await?;
+    let after = canvas_grey(b, "vx-complete-0").await?;
+    if before == after {
+        problems.push(format!(
+            "explorer ({tag}): \"Draw again\" left the first completion as it was"
+        ));
+    }
+    b.js("document.getElementById('vx-covered').scrollIntoView({ block: 'center' })")
+        .await?;
+    b.screenshot(&shots.join(format!("explorer-{tag}-complete.png")))
+        .await?;
+    Ok(problems)
+}
+
+/// What the page's `vaeExplorer.place` answers.
+#[derive(Debug, serde::Deserialize)]
+struct Placed {
+    seen: Vec<u8>,
+    nearest20: u8,
+}
+
+/// Chapter 9's file damaged: the page starts without it and says why in chapter 9's part.
+pub async fn expect_conditional_refusal(b: &Browser, words: &str) -> Result<Vec<String>> {
+    ready(b).await?;
+    refusal(
+        b,
+        "document.getElementById('vx-explorer').dataset.conditional || false",
+        "vx-cond-status",
+        "a damaged conditional.js",
+        words,
+    )
+    .await
+}
+
+/// Waits for `state` (a JavaScript expression) to settle; a problem unless it is `error` and
+/// the element `status` says `words`.
+async fn refusal(
+    b: &Browser,
+    state: &str,
+    status: &str,
+    what: &str,
+    words: &str,
+) -> Result<Vec<String>> {
+    let state = b
+        .wait_until(
+            &format!("return {state};"),
             Duration::from_secs(30),
             "the explorer leaves its loading state",
         )
         .await?;
     let status = b
-        .js("return document.getElementById('vx-status').textContent")
+        .js(&format!(
+            "return document.getElementById('{status}').textContent"
+        ))
         .await?;
     let status = status.as_str().unwrap_or_default();
     Ok(if state == "error" && status.contains(words) {
@@ -525,4 +794,16 @@ pub async fn expect_refusal(b: &Browser, what: &str, words: &str) -> Result<Vec<
             "explorer with {what}: state {state}, message {status:?} (expected an error saying {words:?})"
         )]
     })
+}
+
+/// The damaged-weights path: the page must refuse them and say so.
+pub async fn expect_refusal(b: &Browser, what: &str, words: &str) -> Result<Vec<String>> {
+    refusal(
+        b,
+        "document.getElementById('vx-explorer').dataset.state !== 'loading' && document.getElementById('vx-explorer').dataset.state",
+        "vx-status",
+        what,
+        words,
+    )
+    .await
 }

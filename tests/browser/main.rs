@@ -29,8 +29,15 @@ use vectors::Vectors;
 const EXPLORER: &str = "explorer.html";
 const WEIGHTS: &str = "media/explorer/weights.js";
 const VECTORS: &str = "media/explorer/test-vectors.json";
-/// The explorer's weights, manifest and test vectors together: 2 MB at most.
-const MAX_EXPLORER_BYTES: u64 = 2_000_000;
+const NORMALISATION: &str = "media/explorer/normalisation.csv";
+const CONDITIONAL: &str = "media/explorer/conditional.js";
+const CONDITIONAL_VECTORS: &str = "media/explorer/conditional-vectors.json";
+/// Chapter 6's weights, manifest, test vectors and table together: 2.5 MB at most (the 20-d
+/// codes of the test digits, which name a drawing's nearest label, take 0.5 MB).
+const MAX_EXPLORER_BYTES: u64 = 2_500_000;
+/// Chapter 9's files (conditional*): 4.5 MB at most, most of it the CVAE's three networks of
+/// two 500-unit layers each, in 8 bits a weight and base64.
+const MAX_CONDITIONAL_BYTES: u64 = 4_500_000;
 
 #[tokio::test(flavor = "current_thread")]
 async fn every_page_in_chromium() {
@@ -93,10 +100,17 @@ fn build(out: &Path) {
 async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     let vectors = Vectors::read(&site.join(VECTORS), &site.join(WEIGHTS))?;
-    let bytes = folder_size(&site.join(WEIGHTS).with_file_name(""))?;
+    let conditional =
+        vectors::read_conditional(&site.join(CONDITIONAL_VECTORS), &site.join(CONDITIONAL))?;
+    let (conditional_bytes, bytes) = folder_size(&site.join(WEIGHTS).with_file_name(""))?;
     if bytes > MAX_EXPLORER_BYTES {
         problems.push(format!(
-            "the explorer's data takes {bytes} bytes, more than {MAX_EXPLORER_BYTES}"
+            "the explorer's data for chapter 6's models takes {bytes} bytes, more than {MAX_EXPLORER_BYTES}"
+        ));
+    }
+    if conditional_bytes > MAX_CONDITIONAL_BYTES {
+        problems.push(format!(
+            "the explorer's data for chapter 9's models takes {conditional_bytes} bytes, more than {MAX_CONDITIONAL_BYTES}"
         ));
     }
     let mut measured = explorer::Measured::default();
@@ -120,6 +134,11 @@ async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> R
                     &mut measured,
                 )
                 .await?,
+            );
+            problems.extend(explorer::check_normalisation(b, &site.join(NORMALISATION)).await?);
+            problems.extend(
+                explorer::check_conditional(b, &conditional, shots, "served", &mut measured)
+                    .await?,
             );
             problems.extend(console_errors(b, "explorer.html, after the interactions").await?);
         }
@@ -161,6 +180,9 @@ async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> R
         )
         .await?,
     );
+    problems.extend(
+        explorer::check_conditional(b, &conditional, shots, "from-disk", &mut measured).await?,
+    );
     problems.extend(console_errors(b, "explorer.html from disk, after the interactions").await?);
 
     // Damaged, then missing weights: the page must refuse them, with a message.
@@ -176,6 +198,16 @@ async fn run(b: &Browser, server: &StaticServer, site: &Path, shots: &Path) -> R
     pages::open(b, &format!("{}/{EXPLORER}", server.origin)).await?;
     problems.extend(explorer::expect_refusal(b, "no weights.js", "missing").await?);
     std::fs::write(&weights, good)?;
+    // Chapter 9's file damaged: its part refuses it, the rest of the page works.
+    let script = site.join(CONDITIONAL);
+    let good = std::fs::read_to_string(&script)?;
+    std::fs::write(
+        &script,
+        damage(&good).context("conditional.js holds no base64 to damage")?,
+    )?;
+    pages::open(b, &format!("{}/{EXPLORER}", server.origin)).await?;
+    problems.extend(explorer::expect_conditional_refusal(b, "damaged").await?);
+    std::fs::write(&script, good)?;
     b.console().await?; // the refusals' own errors
     server.take_log();
 
@@ -195,12 +227,23 @@ async fn console_errors(b: &Browser, what: &str) -> Result<Vec<String>> {
         .collect())
 }
 
-fn folder_size(dir: &Path) -> Result<u64> {
-    let mut total = 0;
+/// The bytes of the files in `dir`: those of chapter 9 (named `conditional*`), the others.
+fn folder_size(dir: &Path) -> Result<(u64, u64)> {
+    let (mut conditional, mut rest) = (0, 0);
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
-        total += entry?.metadata()?.len();
+        let entry = entry?;
+        let size = entry.metadata()?.len();
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("conditional")
+        {
+            conditional += size;
+        } else {
+            rest += size;
+        }
     }
-    Ok(total)
+    Ok((conditional, rest))
 }
 
 /// The site's pages, relative to its root, sorted. mdBook's toc.html is left out: it is the

@@ -28,11 +28,13 @@ pub struct Decoded {
     pub probabilities: Vec<f32>,
 }
 
-/// The encoder's `mu` and `sigma` for the explorer's test digit number `digit`.
+/// The encoder's `mu` and `sigma` for the explorer's test digit number `digit` put on the
+/// pad, and `seen`, the digit normalised as MNIST's were, which the encoder reads.
 #[derive(Debug, Deserialize)]
 pub struct Encoded {
     pub model: String,
     pub digit: usize,
+    pub seen: Vec<u8>,
     pub mu: Vec<f32>,
     pub sigma: Vec<f32>,
 }
@@ -67,6 +69,34 @@ impl Vectors {
     }
 }
 
+/// Chapter 9's test vectors (conditional-vectors.json), written with conditional.js by
+/// `cargo run -p ch09-conditional -- --export-explorer`.
+pub use ch09_conditional::explorer::Vectors as ConditionalVectors;
+
+/// Reads chapter 9's vectors and checks they belong to the weights of `script`.
+pub fn read_conditional(vectors: &Path, script: &Path) -> Result<ConditionalVectors> {
+    let text = std::fs::read_to_string(vectors)
+        .with_context(|| format!("cannot read {}", vectors.display()))?;
+    let v: ConditionalVectors = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not the test vectors' format", vectors.display()))?;
+    let weights = std::fs::read_to_string(script)
+        .with_context(|| format!("cannot read {}", script.display()))?;
+    ensure!(
+        weights.contains(&format!("\"sha256\":\"{}\"", v.weights_sha256)),
+        "{} belongs to weights with SHA-256 {}, which {} does not hold: regenerate both with \
+         `cargo run -p ch09-conditional -- --export-explorer`",
+        vectors.display(),
+        v.weights_sha256,
+        script.display()
+    );
+    ensure!(
+        !v.styled.is_empty() && !v.completed.is_empty(),
+        "{}: needs decodes and completions",
+        vectors.display()
+    );
+    Ok(v)
+}
+
 /// The largest difference, in grey levels of 255, between a canvas and probabilities.
 pub fn grey_difference(canvas: &[u8], probabilities: &[f32]) -> f32 {
     assert_eq!(canvas.len(), probabilities.len(), "image sizes differ");
@@ -91,18 +121,16 @@ pub fn model(bundle: &Bundle, name: &str) -> Result<Vae<f32>> {
     explorer::rounded_model(bundle, name)
 }
 
-/// chapter 6's `true_posterior` of the offered digit `digit` under the 2-d model of
-/// `weights_js`, on the plane `[-plane, plane]^2`: what the page's grid must give.
+/// chapter 6's `true_posterior` of the offered digit `digit`, put on the pad and normalised as
+/// the page does, under the 2-d model of `weights_js`, on the plane `[-plane, plane]^2`: what
+/// the page's grid must give.
 pub fn true_posterior(weights_js: &Path, digit: usize, plane: f64) -> Result<TruePosterior> {
     let bundle = read_script(weights_js)?;
     let vae = model(&bundle, "latent2")?;
     let (images, shape) = bundle.tensor::<u8>("digits.image")?;
     ensure!(digit < shape[0], "no offered digit {digit}");
-    let x = Array1::from_iter(
-        images[digit * shape[1]..(digit + 1) * shape[1]]
-            .iter()
-            .map(|&p| mnist::unit_pixel(p)),
-    );
+    let seen = ch06_experiments::pad::seen(&images[digit * shape[1]..(digit + 1) * shape[1]], true);
+    let x = Array1::from(ch06_experiments::pad::pixels(&seen));
     Ok(ch06_experiments::true_posterior::true_posterior(
         &vae,
         x.view(),

@@ -4,7 +4,7 @@
 //! cannot `fetch` a file, but it can load a script. [`read_script`] checks it all back.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail, ensure};
 use base64::Engine;
@@ -17,6 +17,9 @@ pub const FORMAT: &str = "vae-book explorer bundle 1";
 
 /// The global the script assigns, read by book/explorer/explorer.js.
 pub const GLOBAL: &str = "window.VAE_EXPLORER_DATA";
+
+/// The global of chapter 9's script (conditional.js), read by the same page.
+pub const CONDITIONAL_GLOBAL: &str = "window.VAE_EXPLORER_CONDITIONAL";
 
 /// What the binary holds and how to check it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,16 +146,38 @@ struct Payload {
 
 /// The text of `weights.js`: a comment, then one assignment of the manifest and the base64.
 pub fn script(manifest: &Manifest, bytes: &[u8]) -> Result<String> {
+    script_for(GLOBAL, manifest, bytes)
+}
+
+/// A bundle's script that assigns `global`.
+pub fn script_for(global: &str, manifest: &Manifest, bytes: &[u8]) -> Result<String> {
     let payload = Payload {
         manifest: manifest.clone(),
         base64: BASE64.encode(bytes),
     };
     Ok(format!(
-        "// The latent explorer's weights and data, described by manifest.json beside this file.\n\
-         // Written by `{}`; do not edit.\n{GLOBAL} = {};\n",
+        "// The latent explorer's weights and data, described by the manifest below (also written\n\
+         // beside this file as JSON).\n\
+         // Written by `{}`; do not edit.\n{global} = {};\n",
         manifest.generated_by,
         serde_json::to_string(&payload)?
     ))
+}
+
+/// Writes each `(name, text)` into `dir` (created if needed), each file whole or not at all,
+/// and says on standard output what it wrote; returns the paths.
+pub fn write_files(dir: &Path, files: Vec<(&str, String)>) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut written = Vec::new();
+    println!("writing into {}:", dir.display());
+    for (name, text) in files {
+        let path = dir.join(name);
+        support::atomic::write_atomic(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!("  {name} ({} bytes)", text.len());
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// A bundle read back from its script, checked against its manifest.
@@ -164,12 +189,17 @@ pub struct Bundle {
 
 /// Reads `weights.js` and checks the format, the length, the SHA-256 and every tensor's place.
 pub fn read_script(path: &Path) -> Result<Bundle> {
+    read_script_for(path, GLOBAL)
+}
+
+/// Reads a bundle's script that assigns `global`, with the checks of [`read_script`].
+pub fn read_script_for(path: &Path, global: &str) -> Result<Bundle> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let json = text
-        .split_once(&format!("{GLOBAL} = "))
+        .split_once(&format!("{global} = "))
         .and_then(|(_, rest)| rest.trim_end().strip_suffix(';'))
-        .with_context(|| format!("{}: no `{GLOBAL} = ...;` assignment", path.display()))?;
+        .with_context(|| format!("{}: no `{global} = ...;` assignment", path.display()))?;
     let payload: Payload = serde_json::from_str(json).with_context(|| {
         format!(
             "{}: the assignment is not the manifest and base64 data",

@@ -3,10 +3,13 @@
 //! the scatter, a few test digits to start from), written into `book/media/explorer/` as
 //! `weights.js` and `manifest.json` ([`bundle`]), and `test-vectors.json`: outputs of chapter
 //! 4's encoder and decoder on the rounded weights, which the browser test (tests/browser/)
-//! compares with what the page computes.
+//! compares with what the page computes, and `normalisation.csv`: how often the 20-d model
+//! recognises test digits drawn shifted, enlarged or thickened, with and without MNIST's
+//! normalisation ([`pad`]).
 //!
 //! [`quantize`]: crate::quantize
 //! [`bundle`]: crate::bundle
+//! [`pad`]: crate::pad
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,14 +20,14 @@ use ch04_model::vae::Vae;
 use mnist::{DataOptions, Dataset, Split};
 use ndarray::{Array1, Array2, Axis, s};
 use serde::Serialize;
-use support::atomic::write_atomic;
 use support::paths::workspace_root;
 
 use crate::bundle::{Builder, Bundle, Manifest, ModelInfo};
 use crate::experiments::{self, Settings};
 use crate::models;
+use crate::pad;
 use crate::posterior::{decode, encode};
-use crate::quantize::{Quantized, dequantize, quantize};
+use crate::quantize::{Quantized, add_rounded, dequantize, largest_change};
 
 /// The command the files name, which writes them again.
 pub const COMMAND: &str = "cargo run -p ch06-experiments -- --export-explorer";
@@ -115,11 +118,6 @@ pub fn run(settings: &Settings, dir: &Path) -> Result<Vec<PathBuf>> {
         },
     ];
     let files = export(&two_d.vae, &main.vae, &data.test, &sources, dir)?;
-    println!("wrote into {}:", dir.display());
-    for f in &files {
-        let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
-        println!("  {} ({size} bytes)", f.display());
-    }
     Ok(files)
 }
 
@@ -144,14 +142,17 @@ pub struct Decoded {
 #[derive(Debug, Serialize)]
 pub struct Encoded {
     pub model: String,
-    /// The offered digit (its place in `digits.image`).
+    /// The offered digit (its place in `digits.image`), put on the drawing pad.
     pub digit: usize,
+    /// What the encoder sees of it: the digit normalised as MNIST's were ([`pad::seen`]).
+    pub seen: Vec<u8>,
     pub mu: Vec<f32>,
     pub sigma: Vec<f32>,
 }
 
 // ANCHOR: export
-/// Writes `weights.js`, `manifest.json` and `test-vectors.json` into `dir` from the 2-d model,
+/// Writes `weights.js`, `manifest.json`, `test-vectors.json` and `normalisation.csv` into `dir`
+/// from the 2-d model,
 /// the main model and the test set; `sources` says where each model came from.
 pub fn export(
     two_d: &Vae<f32>,
@@ -170,25 +171,7 @@ pub fn export(
     {
         let mut copy = vae.clone();
         for (layer, stored) in LAYERS.iter().zip(copy.layers_mut()) {
-            let q = quantize(stored);
-            let (inputs, outputs) = q.q.dim();
-            let prefix = format!("{name}.{layer}");
-            bundle.add(
-                &format!("{prefix}.weight"),
-                &[inputs, outputs],
-                q.q.iter().copied(),
-            );
-            bundle.add(
-                &format!("{prefix}.weight_scale"),
-                &[outputs],
-                q.scale.iter().copied(),
-            );
-            bundle.add(
-                &format!("{prefix}.bias"),
-                &[outputs],
-                q.bias.iter().copied(),
-            );
-            *stored = dequantize(&q);
+            add_rounded(&mut bundle, &format!("{name}.{layer}"), stored);
         }
         let shape = vae.shape();
         models.insert(
@@ -209,6 +192,13 @@ pub fn export(
     let codes = encode(r2, test.images.slice(s![..n, ..])).mu;
     bundle.add("scatter.mu", &[n, 2], codes.iter().copied());
     bundle.add("scatter.label", &[n], test.labels[..n].iter().copied());
+    // The same digits' codes in the 20-d model: the drawing pad names the nearest one's label.
+    let codes20 = encode(r20, test.images.slice(s![..n, ..])).mu;
+    bundle.add(
+        "scatter.mu20",
+        &[n, codes20.ncols()],
+        codes20.iter().copied(),
+    );
 
     let picked = offered_digits(&test.labels);
     let images = test.images.select(Axis(0), &picked);
@@ -257,24 +247,32 @@ pub fn export(
     let mut encoded = Vec::new();
     for label in ENCODE_LABELS {
         let k = first_with(&labels, label)?;
-        let q = encode(r2, images.slice(s![k..=k, ..]));
-        encoded.push(Encoded {
-            model: "latent2".into(),
-            digit: k,
-            mu: q.mu.row(0).to_vec(),
-            sigma: q.logvar.row(0).iter().map(|v| (0.5 * v).exp()).collect(),
-        });
+        let seen = pad::seen(images.row(k).as_slice().context("a standard row")?, true);
+        let x = Array2::from_shape_vec((1, seen.len()), seen.clone())?;
+        for (name, vae) in [("latent2", r2), ("latent20", r20)] {
+            let q = encode(vae, x.view());
+            encoded.push(Encoded {
+                model: name.into(),
+                digit: k,
+                seen: seen.clone(),
+                mu: q.mu.row(0).to_vec(),
+                sigma: q.logvar.row(0).iter().map(|v| (0.5 * v).exp()).collect(),
+            });
+        }
     }
+    let recognised = pad::recognised(r20, codes20.view(), &test.labels[..n], test);
+    let mut table = csv::Writer::from_writer(Vec::new());
+    for row in &recognised {
+        table.serialize(row)?;
+    }
+    let table = String::from_utf8(table.into_inner()?)?;
 
     let (manifest, bytes) = bundle.finish(Manifest {
         format: String::new(),
         generated_by: COMMAND.into(),
         bytes: 0,
         sha256: String::new(),
-        quantization: "each weight is q * scale: q an 8-bit integer (i8), one f32 scale per \
-                       output unit (its column's largest magnitude / 127); biases and \
-                       everything else as stored"
-            .into(),
+        quantization: crate::quantize::DESCRIPTION.into(),
         rounding_max_pixel_change: rounding,
         models,
         tensors: vec![],
@@ -285,23 +283,18 @@ pub fn export(
         decode: decoded,
         encode: encoded,
     };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let files = [
-        ("weights.js", crate::bundle::script(&manifest, &bytes)?),
-        (
-            "manifest.json",
-            serde_json::to_string_pretty(&manifest)? + "\n",
-        ),
-        ("test-vectors.json", serde_json::to_string(&vectors)? + "\n"),
-    ];
-    let mut written = Vec::new();
-    for (name, text) in files {
-        let path = dir.join(name);
-        write_atomic(&path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        written.push(path);
-    }
-    Ok(written)
+    crate::bundle::write_files(
+        dir,
+        vec![
+            ("weights.js", crate::bundle::script(&manifest, &bytes)?),
+            (
+                "manifest.json",
+                serde_json::to_string_pretty(&manifest)? + "\n",
+            ),
+            ("test-vectors.json", serde_json::to_string(&vectors)? + "\n"),
+            ("normalisation.csv", table),
+        ],
+    )
 }
 // ANCHOR_END: export
 
@@ -326,11 +319,4 @@ fn first_with(labels: &[u8], label: u8) -> Result<usize> {
         .iter()
         .position(|&l| l == label)
         .with_context(|| format!("the test set has no digit labelled {label}"))
-}
-
-fn largest_change(a: &Array2<f32>, b: &Array2<f32>) -> f32 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f32::max)
 }

@@ -14,9 +14,12 @@
 //!
 //! [`explorer`] exports both models for the book's in-browser explorer, rounded to 8 bits a
 //! weight by [`quantize`] and packed with a manifest and checksum by [`bundle`];
-//! [`true_posterior`] is the Rust reference of the explorer's true posterior on a grid.
+//! [`true_posterior`] is the Rust reference of the explorer's true posterior on a grid, [`pad`]
+//! of what its drawing pad gives the encoder, measured on test digits drawn as a reader
+//! might ([`altered`]).
 
 pub mod active;
+pub mod altered;
 pub mod beta;
 pub mod bundle;
 pub mod estimator;
@@ -26,6 +29,7 @@ pub mod interpolate;
 pub mod likelihood;
 pub mod manifold;
 pub mod models;
+pub mod pad;
 pub mod posterior;
 pub mod quantiles;
 pub mod quantize;

@@ -5,6 +5,40 @@
 use ch04_model::dense::Dense;
 use ndarray::{Array1, Array2, Axis};
 
+/// How a manifest describes the rounding.
+pub const DESCRIPTION: &str = "each weight is q * scale: q an 8-bit integer (i8), one f32 scale \
+                               per output unit (its column's largest magnitude / 127); biases \
+                               and everything else as stored";
+
+/// The largest difference between two arrays of outputs (pixel probabilities) of a model
+/// with rounded and with full weights: what the rounding costs.
+pub fn largest_change(a: &ndarray::Array2<f32>, b: &ndarray::Array2<f32>) -> f32 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
+}
+
+/// Adds `layer`, rounded, to an explorer bundle as `name.weight` (the integers),
+/// `name.weight_scale` and `name.bias`, and replaces it by the rounded layer the page will
+/// compute with.
+pub fn add_rounded(bundle: &mut crate::bundle::Builder, name: &str, layer: &mut Dense<f32>) {
+    let q = quantize(layer);
+    let (inputs, outputs) = q.q.dim();
+    bundle.add(
+        &format!("{name}.weight"),
+        &[inputs, outputs],
+        q.q.iter().copied(),
+    );
+    bundle.add(
+        &format!("{name}.weight_scale"),
+        &[outputs],
+        q.scale.iter().copied(),
+    );
+    bundle.add(&format!("{name}.bias"), &[outputs], q.bias.iter().copied());
+    *layer = dequantize(&q);
+}
+
 /// A dense layer's weights as `q[i][j] * scale[j]`, and its bias unchanged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantized {

@@ -10,6 +10,7 @@
 //! rule on a grid of its own over `mu ± 5 sigma`, with the weights `q(z)` normalised to sum to
 //! 1, and `KL(q || p(z))` is in closed form. Then `log p(x) - ELBO = KL(q || p(z | x))`.
 
+use ch02_elbo::divergence::kl_normal_1d;
 use ch04_model::bernoulli::bce_with_logit;
 use ch04_model::vae::Vae;
 use ch04_model::workspace::Workspace;
@@ -95,10 +96,10 @@ pub fn log_q(z: [f64; 2], mu: [f64; 2], sigma: [f64; 2]) -> f64 {
         - 0.5 * (u[0] * u[0] + u[1] * u[1])
 }
 
-/// `KL(q || N(0, I))` in closed form (chapter 2).
+/// `KL(q || N(0, I))` in closed form: chapter 2's one-dimensional KL, summed over the two axes.
 pub fn kl_to_prior(mu: [f64; 2], sigma: [f64; 2]) -> f64 {
     (0..2)
-        .map(|d| 0.5 * (mu[d] * mu[d] + sigma[d] * sigma[d] - 1.0 - 2.0 * sigma[d].ln()))
+        .map(|d| kl_normal_1d(mu[d], sigma[d], 0.0, 1.0))
         .sum()
 }
 

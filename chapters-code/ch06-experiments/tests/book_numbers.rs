@@ -183,3 +183,70 @@ fn the_models_table_agrees_with_chapter_5() {
         "chapter 5 should say {quoted:?}"
     );
 }
+
+/// The explorer's page quotes `normalisation.csv`, written by `--export-explorer`: one row per
+/// way of drawing, counts and percentages, and the thickened digits' shortfall in words.
+#[test]
+fn the_explorer_quotes_the_normalisation_table() {
+    use ch04_model::report::thousands;
+    use ch06_experiments::altered::Alteration;
+    use ch06_experiments::explorer;
+    use ch06_experiments::pad::{self, HEADER, Recognised};
+    let path = support::paths::workspace_root().join("book/media/explorer/normalisation.csv");
+    let rows: Vec<Recognised> = support::table::read(&path, HEADER).unwrap();
+    let page = book("explorer.md");
+    let count = |a: Alteration, normalised: bool| {
+        let r = rows
+            .iter()
+            .find(|r| r.alteration == a.to_string() && r.normalised == normalised)
+            .unwrap_or_else(|| panic!("no row for {a}, normalised {normalised}"));
+        (r.right, r.digits)
+    };
+    let cell = |(right, digits): (usize, usize)| {
+        format!(
+            "{right} of {digits} ({:.1}%)",
+            100.0 * right as f64 / digits as f64
+        )
+    };
+    for a in Alteration::ALL {
+        let row = format!(
+            "| {} | {} | {} |",
+            a.description(),
+            cell(count(a, false)),
+            cell(count(a, true))
+        );
+        assert!(page.contains(&row), "the page should have the row {row}");
+    }
+    let unaltered = count(Alteration::Unaltered, true).0;
+    // The words: moved and enlarged digits recovered to the unaltered count, MNIST's own
+    // digits unchanged, the thicker pen short by so many.
+    assert_eq!(count(Alteration::Unaltered, false).0, unaltered);
+    assert_eq!(count(Alteration::Shifted, true).0, unaltered);
+    assert_eq!(count(Alteration::Enlarged, true).0, unaltered);
+    let short = unaltered - count(Alteration::Thickened, true).0;
+    let words = format!("and {short} more thickened digits than unaltered ones");
+    assert!(
+        support::book::flat(&page).contains(&words),
+        "the page should say {words:?}"
+    );
+    let (_, digits) = count(Alteration::Unaltered, true);
+    let flat = support::book::flat(&page);
+    for words in [
+        format!("places the same {} digits", thousands(4 * digits)),
+        format!(
+            "(test images {} to {})",
+            thousands(pad::MEASURED_FROM),
+            thousands(pad::MEASURED_FROM + digits - 1)
+        ),
+        format!(
+            "(those of test images 0 to {}",
+            thousands(pad::MEASURED_FROM - 1)
+        ),
+        format!(
+            "the scatter's {} test digits",
+            thousands(explorer::SCATTER_IMAGES)
+        ),
+    ] {
+        assert!(flat.contains(&words), "the page should say {words:?}");
+    }
+}

@@ -7,6 +7,7 @@ use ch04_model::vae::Vae;
 use ch06_experiments::bundle::{Bundle, read_script};
 use ch06_experiments::experiments::Settings;
 use ch06_experiments::explorer::{self, PLANE_POINTS};
+use ch06_experiments::pad;
 use ch06_experiments::posterior::{decode, encode};
 use ndarray::Array2;
 use serde_json::Value;
@@ -44,7 +45,7 @@ fn a_tiny_export_reads_back_and_matches_its_test_vectors() {
     };
     let out = dir.path().join("explorer");
     let files = explorer::run(&settings, &out).unwrap();
-    assert_eq!(files.len(), 3);
+    assert_eq!(files.len(), 4);
 
     let bundle = read_script(&out.join("weights.js")).unwrap();
     let manifest: Value =
@@ -58,6 +59,16 @@ fn a_tiny_export_reads_back_and_matches_its_test_vectors() {
         vec![0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9]
     );
     assert_eq!(bundle.tensor::<f32>("scatter.mu").unwrap().1, vec![300, 2]);
+    assert_eq!(
+        bundle.tensor::<f32>("scatter.mu20").unwrap().1,
+        vec![300, 20]
+    );
+    // 300 test digits are all references: none is left to measure, and the table says so.
+    let table = std::fs::read_to_string(out.join("normalisation.csv")).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines[0], pad::HEADER);
+    assert_eq!(lines.len(), 1 + 8);
+    assert!(lines[1..].iter().all(|l| l.ends_with(",0,0")), "{table}");
 
     let (two_d, main) = (model(&bundle, "latent2"), model(&bundle, "latent20"));
     assert_eq!(two_d.shape().hidden, 16);
@@ -85,8 +96,28 @@ fn a_tiny_export_reads_back_and_matches_its_test_vectors() {
         let p = decode(vae, Array2::from_shape_vec((1, z.len()), z).unwrap().view());
         assert_eq!(p.row(0).to_vec(), floats(&d["probabilities"]));
     }
-    for e in vectors["encode"].as_array().unwrap() {
-        let q = encode(&two_d, image(e["digit"].as_u64().unwrap() as usize).view());
+    // MNIST's own digits are normalised already: the pad gives them to the encoders unchanged.
+    for k in 0..20 {
+        assert_eq!(
+            pad::seen(image(k).as_slice().unwrap(), true),
+            image(k).into_raw_vec_and_offset().0,
+            "digit {k}"
+        );
+    }
+    let encodes = vectors["encode"].as_array().unwrap();
+    assert_eq!(encodes.len(), 4);
+    for e in encodes {
+        let k = e["digit"].as_u64().unwrap() as usize;
+        // The pad hands the encoders the digit normalised as MNIST's were.
+        let seen = pad::seen(image(k).as_slice().unwrap(), true);
+        let stored: Vec<u8> = serde_json::from_value(e["seen"].clone()).unwrap();
+        assert_eq!(stored, seen);
+        let vae = if e["model"] == "latent2" {
+            &two_d
+        } else {
+            &main
+        };
+        let q = encode(vae, Array2::from_shape_vec((1, 784), seen).unwrap().view());
         assert_eq!(q.mu.row(0).to_vec(), floats(&e["mu"]));
         let sigma: Vec<f32> = q.logvar.row(0).iter().map(|v| (0.5 * v).exp()).collect();
         assert_eq!(sigma, floats(&e["sigma"]));

@@ -6,12 +6,14 @@
 //! [`baseline`] and the [`cvae`] both learn, scored on the pixels to predict ([`masked`]);
 //! [`likelihood`] estimates the CVAE's `-log p(y | x)` by importance sampling. [`train`] runs
 //! Adam over any of them; [`figures`] draws the pictures, [`report`] the tables, [`run`] the
-//! whole command; [`exercises`] holds the exercises' solutions.
+//! whole command; [`exercises`] holds the exercises' solutions; [`explorer`] exports the
+//! label-conditioned decoder and the left-half task's networks for the book's explorer.
 
 pub mod baseline;
 pub mod benchmark;
 pub mod cvae;
 pub mod exercises;
+pub mod explorer;
 pub mod figures;
 pub mod gaussians;
 pub mod labelled;

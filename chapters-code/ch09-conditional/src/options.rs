@@ -84,6 +84,16 @@ pub struct Options {
     #[arg(long, default_value_t = 4)]
     pub column_width: usize,
 
+    /// Instead of the benchmark: train the first seed's label-conditioned VAE and the models
+    /// of the left-half task, and export them for the book's explorer into --explorer-dir.
+    #[arg(long, conflicts_with_all = ["exercise", "k_curve"])]
+    pub export_explorer: bool,
+
+    /// Where --export-explorer writes conditional.js, conditional-manifest.json and
+    /// conditional-vectors.json.
+    #[arg(long, default_value_os_t = support::paths::workspace_root().join("book/media/explorer"))]
+    pub explorer_dir: PathBuf,
+
     /// Folder holding the four MNIST IDX files (fetched into data/mnist/ when absent).
     #[arg(long, env = "MNIST_DIR")]
     pub data_dir: Option<PathBuf>,

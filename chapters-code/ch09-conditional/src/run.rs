@@ -20,7 +20,7 @@ use crate::labelled::{CLASSES, LabelledVae};
 use crate::options::Options;
 use crate::quadrants::{Given, PIXELS, given_pixels};
 use crate::report::{self, Row};
-use crate::train::{Schedule, train};
+use crate::train::{Epoch, Schedule, train};
 
 /// Test digits in the completion figures, and CVAE completions of each.
 pub const FIGURE_DIGITS: usize = 8;
@@ -29,16 +29,48 @@ pub const FIGURE_SAMPLES: usize = 5;
 /// Hidden width of the label-conditioned VAE (chapter 4's 400).
 pub const LABELLED_HIDDEN: usize = 400;
 
+/// The label-conditioned VAE's random streams for `seed`, by purpose (1 its initial weights,
+/// 2 an epoch's batches and noise, 3 the figure's codes) and index.
+fn labelled_stream(seed: u64) -> impl Fn(u64, usize) -> StdRng {
+    move |purpose, index| support::seeds::stream(seed, purpose, index as u64, *b"ch09labl")
+}
+
+/// The label-conditioned VAE of the first seed, trained with the options' epochs and width.
+pub fn train_labelled(options: &Options, data: &DataSet) -> (LabelledVae<f32>, Vec<Epoch>) {
+    let stream = labelled_stream(options.seeds[0]);
+    let mut vae = LabelledVae::<f32>::new(
+        PIXELS,
+        LABELLED_HIDDEN,
+        options.labelled_latent,
+        &mut stream(1, 0),
+    );
+    let mut grad = vae.zeros_like();
+    let mut ws = vae.workspace(options.batch_size);
+    let epochs = train(
+        &mut vae,
+        &mut grad,
+        &data.train,
+        schedule(options, options.labelled_epochs),
+        |e| stream(2, e),
+        |m, images, labels, rng, g| {
+            f64::from(m.loss_and_gradient(&images, labels, rng, &mut ws, g))
+        },
+        |e, epoch| {
+            eprintln!(
+                "labelled VAE epoch {} loss {:.2} ({:.1} s)",
+                e + 1,
+                epoch.loss,
+                epoch.seconds
+            )
+        },
+    );
+    (vae, epochs)
+}
+
 pub fn run(options: &Options) -> Result<()> {
     options.validate()?;
     let start = Instant::now();
-    let mut data = mnist::load(&DataOptions {
-        dataset: Dataset::Mnist,
-        data_dir: options.data_dir.clone(),
-    })?;
-    if let Some(n) = options.limit {
-        data.train = data.train.first(n);
-    }
+    let data = load_data(options)?;
     std::fs::create_dir_all(&options.out)
         .with_context(|| format!("cannot create {}", options.out.display()))?;
     if let Some(name) = &options.exercise {
@@ -64,6 +96,18 @@ pub fn run(options: &Options) -> Result<()> {
         options.out.display()
     );
     Ok(())
+}
+
+/// MNIST, with the first --limit training images only when the options say so.
+pub fn load_data(options: &Options) -> Result<DataSet> {
+    let mut data = mnist::load(&DataOptions {
+        dataset: Dataset::Mnist,
+        data_dir: options.data_dir.clone(),
+    })?;
+    if let Some(n) = options.limit {
+        data.train = data.train.first(n);
+    }
+    Ok(data)
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {
@@ -130,7 +174,7 @@ fn scored_rows(
 
 /// Trains the baseline and the CVAE for `task` with the options' settings and `seed`;
 /// returns them with the settings and the seconds of training.
-fn train_task(
+pub fn train_task(
     options: &Options,
     data: &DataSet,
     task: &Task,
@@ -258,36 +302,8 @@ fn completion_figure(
 /// digit, one column per shared code) and `style-walk.png` (the code's first coordinate
 /// walked from -2 to 2, the others 0); its epochs in `labelled.csv`.
 fn labelled(options: &Options, data: &DataSet) -> Result<()> {
-    let tag = *b"ch09labl";
-    let seed = options.seeds[0];
-    let stream =
-        |purpose: u64, index: usize| support::seeds::stream(seed, purpose, index as u64, tag);
-    let mut vae = LabelledVae::<f32>::new(
-        PIXELS,
-        LABELLED_HIDDEN,
-        options.labelled_latent,
-        &mut stream(1, 0),
-    );
-    let mut grad = vae.zeros_like();
-    let mut ws = vae.workspace(options.batch_size);
-    let epochs = train(
-        &mut vae,
-        &mut grad,
-        &data.train,
-        schedule(options, options.labelled_epochs),
-        |e| stream(2, e),
-        |m, images, labels, rng, g| {
-            f64::from(m.loss_and_gradient(&images, labels, rng, &mut ws, g))
-        },
-        |e, epoch| {
-            eprintln!(
-                "labelled VAE epoch {} loss {:.2} ({:.1} s)",
-                e + 1,
-                epoch.loss,
-                epoch.seconds
-            )
-        },
-    );
+    let (vae, epochs) = train_labelled(options, data);
+    let stream = labelled_stream(options.seeds[0]);
     let mut csv = String::from("epoch,train_loss,seconds\n");
     for (e, epoch) in epochs.iter().enumerate() {
         csv.push_str(&format!(

@@ -8,6 +8,8 @@
 //! file by file against the SHA-256 sums of [`Dataset::files`]. What was read is then recognised
 //! by its training labels, so a folder of the other data set is refused, never trained on.
 //!
+//! [`normalise`] does to a drawing what MNIST's makers did to every digit, for the explorer.
+//!
 //! No chapter teaches this crate: chapters 5, 6 and 7 (and the tests) read their digits here.
 
 mod dataset;
@@ -17,6 +19,7 @@ mod idx;
 mod known;
 mod load;
 mod locate;
+pub mod normalise;
 mod split;
 
 pub use dataset::Dataset;
