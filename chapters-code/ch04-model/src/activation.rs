@@ -40,7 +40,7 @@ pub fn tanh_backward<F: Real>(h: &ArrayRef2<F>, dh: &mut ArrayRef2<F>) {
 // ANCHOR_END: tanh
 
 /// Which nonlinearity a network's hidden layers use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Activation {
     /// Chapter 4's choice, as in PyTorch's VAE example.
     #[default]
@@ -69,10 +69,7 @@ impl Activation {
 
 impl fmt::Display for Activation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Activation::Relu => "relu",
-            Activation::Tanh => "tanh",
-        })
+        support::choice::write_name(self, f)
     }
 }
 
@@ -80,13 +77,7 @@ impl FromStr for Activation {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "relu" => Ok(Activation::Relu),
-            "tanh" => Ok(Activation::Tanh),
-            other => Err(format!(
-                "unknown activation {other:?}: expected \"relu\" or \"tanh\""
-            )),
-        }
+        support::choice::parse("activation", s)
     }
 }
 

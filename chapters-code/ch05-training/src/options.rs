@@ -28,7 +28,7 @@ pub struct Options {
     pub data_dir: Option<PathBuf>,
 
     /// Which data set: mnist, or fashion-mnist (read from Debian's dataset-fashion-mnist).
-    #[arg(long, default_value_t = Dataset::Mnist)]
+    #[arg(long, value_enum, default_value_t = Dataset::Mnist)]
     pub dataset: Dataset,
 
     /// Output folder.

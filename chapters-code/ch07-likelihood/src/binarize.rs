@@ -21,7 +21,7 @@ use mnist::DataSet;
 use support::seeds;
 
 /// How the pixels reach the model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Binarize {
     /// Grey levels scaled to [0, 1], as PyTorch's VAE example and chapter 5 train.
     #[default]
@@ -34,11 +34,7 @@ pub enum Binarize {
 
 impl fmt::Display for Binarize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Binarize::None => "none",
-            Binarize::Static => "static",
-            Binarize::Dynamic => "dynamic",
-        })
+        support::choice::write_name(self, f)
     }
 }
 
@@ -46,14 +42,7 @@ impl FromStr for Binarize {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "none" => Ok(Binarize::None),
-            "static" => Ok(Binarize::Static),
-            "dynamic" => Ok(Binarize::Dynamic),
-            other => Err(format!(
-                "unknown binarization {other:?}: expected \"none\", \"static\" or \"dynamic\""
-            )),
-        }
+        support::choice::parse("binarization", s)
     }
 }
 

@@ -22,16 +22,16 @@ use crate::schedule::Schedule;
 pub struct Options {
     /// quick (13 passes over 10,000 images, the two models side by side) or full (the paper's
     /// 3,280 passes over the 60,000).
-    #[arg(long, default_value_t = Schedule::Quick)]
+    #[arg(long, value_enum, default_value_t = Schedule::Quick)]
     pub schedule: Schedule,
 
     /// With --schedule full: samples per image in the training bound (1 is the ELBO, more the
     /// IWAE bound).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = support::cli::at_least_one)]
     pub train_k: usize,
 
     /// Images per gradient step (the paper's 20).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = support::cli::at_least_one)]
     pub batch_size: usize,
 
     /// Seed of every random choice: initial weights, batch order, binarization, noise.
@@ -39,7 +39,7 @@ pub struct Options {
     pub seed: u64,
 
     /// none, static or dynamic (the paper's, and the default).
-    #[arg(long, default_value_t = Binarize::Dynamic)]
+    #[arg(long, value_enum, default_value_t = Binarize::Dynamic)]
     pub binarize: Binarize,
 
     /// Folder holding the four MNIST IDX files (fetched into data/mnist/ when absent).
@@ -47,21 +47,21 @@ pub struct Options {
     pub data_dir: Option<PathBuf>,
 
     /// Train on the first N training images only (the quick run's default is 10,000).
-    #[arg(long)]
+    #[arg(long, value_parser = support::cli::at_least_one)]
     pub limit: Option<usize>,
 
     /// Threads to train on. A run is reproducible bit for bit for a given number (so the
     /// default is fixed, not the machine's core count), and --resume needs the same one.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = support::cli::at_least_one)]
     pub threads: usize,
 
     /// Save the checkpoint every N passes inside a stage (and always at a stage's end).
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = support::cli::at_least_one)]
     pub checkpoint_every: usize,
 
     /// With --schedule full: stop after this many passes of the schedule (checkpoint saved);
     /// --resume continues from there.
-    #[arg(long, value_name = "PASSES")]
+    #[arg(long, value_name = "PASSES", value_parser = support::cli::at_least_one)]
     pub stop_after: Option<usize>,
 
     /// Continue the --schedule full run whose checkpoint is in --out.
@@ -93,29 +93,29 @@ pub struct Options {
     pub compare: Vec<PathBuf>,
 
     /// Images of each kind (test, simulated) for --ais.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, value_parser = support::cli::at_least_one)]
     pub ais_images: usize,
 
     /// Annealing steps of --ais's longest runs (it also runs a tenth as many), and of the AIS
     /// estimate that --gaps adds.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 2000, value_parser = support::cli::at_least_one)]
     pub ais_steps: usize,
 
     /// Importance samples per image for log p(x) (the paper's 5,000). The quick run's default
     /// is 1,000.
-    #[arg(long)]
+    #[arg(long, value_parser = support::cli::at_least_one)]
     pub k: Option<usize>,
 
     /// Test images to score (default: all 10,000; the quick run's default is 1,000).
-    #[arg(long)]
+    #[arg(long, value_parser = support::cli::at_least_one)]
     pub test_images: Option<usize>,
 
     /// Test images on which --gaps optimises each image's own Gaussian.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, value_parser = support::cli::at_least_one)]
     pub gap_images: usize,
 
     /// Adam steps of --gaps on each image's own Gaussian.
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = 500, value_parser = support::cli::at_least_one)]
     pub gap_steps: usize,
 
     /// Output folder.
@@ -126,30 +126,6 @@ pub struct Options {
 impl Options {
     /// Refuses values that cannot work, with a message naming the option.
     pub fn validate(&self) -> Result<()> {
-        for (name, value) in [
-            ("--train-k", self.train_k),
-            ("--batch-size", self.batch_size),
-            ("--checkpoint-every", self.checkpoint_every),
-            ("--gap-images", self.gap_images),
-            ("--gap-steps", self.gap_steps),
-            ("--ais-images", self.ais_images),
-            ("--ais-steps", self.ais_steps),
-            ("--threads", self.threads),
-        ] {
-            if value == 0 {
-                bail!("{name} must be at least 1");
-            }
-        }
-        for (name, value) in [
-            ("--limit", self.limit),
-            ("--k", self.k),
-            ("--test-images", self.test_images),
-            ("--stop-after", self.stop_after),
-        ] {
-            if value == Some(0) {
-                bail!("{name} must be at least 1");
-            }
-        }
         let jobs: Vec<&str> = [
             ("--evaluate", self.evaluate.is_some()),
             ("--gaps", self.gaps.is_some()),
@@ -198,8 +174,13 @@ mod tests {
         Options::try_parse_from(std::iter::once("ch07").chain(args.iter().copied())).unwrap()
     }
 
+    /// The error of parsing `args` (clap's, which names the option) or, once they parse, of
+    /// validating them.
     fn refusal(args: &[&str]) -> String {
-        parse(args).validate().unwrap_err().to_string()
+        match Options::try_parse_from(std::iter::once("ch07").chain(args.iter().copied())) {
+            Err(e) => e.to_string(),
+            Ok(o) => o.validate().unwrap_err().to_string(),
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub struct Stage {
 }
 
 /// Which schedule a run follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Schedule {
     /// The first three stages of the paper's, 13 passes: minutes, not hours.
     #[default]
@@ -65,10 +65,7 @@ impl Schedule {
 
 impl fmt::Display for Schedule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Schedule::Quick => "quick",
-            Schedule::Full => "full",
-        })
+        support::choice::write_name(self, f)
     }
 }
 
@@ -76,13 +73,7 @@ impl FromStr for Schedule {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "quick" => Ok(Schedule::Quick),
-            "full" => Ok(Schedule::Full),
-            other => Err(format!(
-                "unknown schedule {other:?}: expected \"quick\" or \"full\""
-            )),
-        }
+        support::choice::parse("schedule", s)
     }
 }
 

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use crate::{FASHION_FILES, KnownFile, MNIST_FILES};
 
 /// Which data set to load. Both share the IDX format and the file names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Dataset {
     #[default]
     Mnist,
@@ -114,10 +114,7 @@ impl Dataset {
 
 impl fmt::Display for Dataset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Dataset::Mnist => "mnist",
-            Dataset::FashionMnist => "fashion-mnist",
-        })
+        support::choice::write_name(self, f)
     }
 }
 
@@ -125,12 +122,6 @@ impl FromStr for Dataset {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "mnist" => Ok(Dataset::Mnist),
-            "fashion-mnist" => Ok(Dataset::FashionMnist),
-            other => Err(format!(
-                "unknown data set {other:?}: expected \"mnist\" or \"fashion-mnist\""
-            )),
-        }
+        support::choice::parse("data set", s)
     }
 }

@@ -5,10 +5,14 @@
 //! choice its own reproducible stream; [`summary`] reports a mean with its standard error;
 //! [`pages`] asks for large memory pages where an array is read at random places; [`table`]
 //! reads the CSV tables the chapters write back into typed rows; [`book`] reads the book's pages
-//! for the tests that check them; [`command`] gives the command a run was started with.
+//! for the tests that check them; [`command`] gives the command a run was started with;
+//! [`choice`] names the chapters' enumerated settings in files as on the command line, and
+//! [`cli`] parses the counts their command lines take.
 
 pub mod atomic;
 pub mod book;
+pub mod choice;
+pub mod cli;
 pub mod command;
 pub mod pages;
 pub mod paths;
