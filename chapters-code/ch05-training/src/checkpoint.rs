@@ -6,11 +6,9 @@
 //! sizes, the tensors as little-endian f32 (the parameters, Adam's m, Adam's v), and last the
 //! SHA-256 of everything before it, so a damaged or truncated file is refused, never used.
 
-use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use anyhow::{Context, Result, bail, ensure};
 use ch04_model::shape::VaeShape;
 use sha2::{Digest, Sha256};
 use support::atomic::write_atomic;
@@ -20,31 +18,111 @@ use mnist::Dataset;
 const MAGIC: &str = "vae-book checkpoint v2";
 const DIGEST_BYTES: usize = 32;
 
+/// Why a checkpoint could not be written, read or resumed from; each names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckpointError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not a checkpoint of this book (no `{MAGIC}` line)", path.display())]
+    Foreign { path: PathBuf },
+    #[error(
+        "{}: damaged or truncated (its SHA-256 checksum does not match its contents); it is not used",
+        path.display()
+    )]
+    Damaged { path: PathBuf },
+    /// The checksum matches but the header is not what this code writes.
+    #[error("{}: {problem}", path.display())]
+    Header { path: PathBuf, problem: String },
+    #[error("{}: has no {key} setting", path.display())]
+    MissingSetting { path: PathBuf, key: String },
+    #[error("{}: bad {key} setting {value:?}", path.display())]
+    BadSetting {
+        path: PathBuf,
+        key: String,
+        value: String,
+    },
+    /// A setting this code cannot continue from or use (`why` says what it takes instead).
+    #[error("{}: made with {key}={saved}; {why}", path.display())]
+    Unusable {
+        path: PathBuf,
+        key: String,
+        saved: String,
+        why: String,
+    },
+    /// Resuming with other settings than the checkpoint's.
+    #[error(
+        "{}: made with {key}={saved}, but this run has {key}={ours}; use the same options to resume, or a fresh --out",
+        path.display()
+    )]
+    Mismatch {
+        path: PathBuf,
+        key: String,
+        saved: String,
+        ours: String,
+    },
+}
+
+type Result<T, E = CheckpointError> = std::result::Result<T, E>;
+
 /// What a checkpoint's header records about the run that made it, as `key=value` pairs: each
 /// chapter's runs have their own ([`Settings`] are chapter 5's).
 pub trait CheckpointSettings: Sized {
     /// The settings as `key=value` pairs, in the header's order.
     fn pairs(&self) -> Vec<(&'static str, String)>;
 
-    /// Reads the settings back from the header's pairs; errors name the file, `name`.
-    fn parse(pairs: &[(String, String)], name: &dyn fmt::Display) -> Result<Self>;
+    /// Reads the settings back from the header's pairs of the file `path`.
+    fn parse(pairs: &[(String, String)], path: &Path) -> Result<Self>;
 }
 
 /// A header's `key=value` settings, read by key: every error names the file and the setting.
 pub struct SettingsReader<'a> {
     pairs: &'a [(String, String)],
-    name: &'a dyn fmt::Display,
+    path: &'a Path,
 }
 
 impl<'a> SettingsReader<'a> {
-    pub fn new(pairs: &'a [(String, String)], name: &'a dyn fmt::Display) -> Self {
-        SettingsReader { pairs, name }
+    pub fn new(pairs: &'a [(String, String)], path: &'a Path) -> Self {
+        SettingsReader { pairs, path }
     }
 
     /// The value of `key`, as written.
     pub fn get(&self, key: &str) -> Result<&'a str> {
         self.find(key)
-            .with_context(|| format!("{}: has no {key} setting", self.name))
+            .ok_or_else(|| CheckpointError::MissingSetting {
+                path: self.path.into(),
+                key: key.into(),
+            })
+    }
+
+    /// Refuses the setting `key` unless its value is `wanted`; `why` says what this code takes.
+    pub fn require(&self, key: &str, wanted: &str, why: &str) -> Result<()> {
+        let saved = self.get(key)?;
+        if saved == wanted {
+            Ok(())
+        } else {
+            Err(CheckpointError::Unusable {
+                path: self.path.into(),
+                key: key.into(),
+                saved: saved.into(),
+                why: why.into(),
+            })
+        }
+    }
+
+    fn bad(&self, key: &str, value: &str) -> CheckpointError {
+        CheckpointError::BadSetting {
+            path: self.path.into(),
+            key: key.into(),
+            value: value.into(),
+        }
     }
 
     /// The value of `key`, parsed.
@@ -67,7 +145,7 @@ impl<'a> SettingsReader<'a> {
                 .and_then(|s| s.strip_suffix(')'))
                 .and_then(|s| s.parse().ok())
                 .map(Some)
-                .with_context(|| format!("{}: bad limit setting {some:?}", self.name)),
+                .ok_or_else(|| self.bad("limit", some)),
         }
     }
 
@@ -79,9 +157,7 @@ impl<'a> SettingsReader<'a> {
     }
 
     fn parse_value<T: FromStr>(&self, key: &str, value: &str) -> Result<T> {
-        value
-            .parse()
-            .map_err(|_| anyhow::anyhow!("{}: bad {key} setting {value:?}", self.name))
+        value.parse().map_err(|_| self.bad(key, value))
     }
 }
 
@@ -95,11 +171,12 @@ pub fn check_same<S: CheckpointSettings>(
 ) -> Result<()> {
     for ((key, ours), (_, theirs)) in ours.pairs().into_iter().zip(saved.pairs()) {
         if !free.contains(&key) && ours != theirs {
-            bail!(
-                "{}: made with {key}={theirs}, but this run has {key}={ours}; use the same \
-                 options to resume, or a fresh --out",
-                path.display()
-            );
+            return Err(CheckpointError::Mismatch {
+                path: path.into(),
+                key: key.into(),
+                saved: theirs,
+                ours,
+            });
         }
     }
     Ok(())
@@ -142,19 +219,22 @@ impl CheckpointSettings for Settings {
         ]
     }
 
-    fn parse(pairs: &[(String, String)], name: &dyn fmt::Display) -> Result<Settings> {
-        let read = SettingsReader::new(pairs, name);
+    fn parse(pairs: &[(String, String)], path: &Path) -> Result<Settings> {
+        let read = SettingsReader::new(pairs, path);
         let batch_size = read.parsed("batch_size")?;
         // As the options do: a trainer shares each batch among at least one thread.
-        ensure!(batch_size > 0, "{name}: bad batch_size setting \"0\"");
+        if batch_size == 0 {
+            return Err(read.bad("batch_size", "0"));
+        }
         // For a while chapter 5 could binarize too, and its checkpoints said how; those of
         // grey pixels (`none`) load, a model of binary pixels belongs to chapter 7.
-        let binarize = read.parsed_or("binarize", "none".to_string())?;
-        ensure!(
-            binarize == "none",
-            "{name}: made with binarize={binarize}; chapter 5 trains on grey pixels (binary \
-             ones are chapter 7's)"
-        );
+        if read.find("binarize").is_some() {
+            read.require(
+                "binarize",
+                "none",
+                "chapter 5 trains on grey pixels (binary ones are chapter 7's)",
+            )?;
+        }
         Ok(Settings {
             dataset: read.parsed("dataset")?,
             limit: read.limit()?,
@@ -220,30 +300,30 @@ impl<S: CheckpointSettings> Checkpoint<S> {
     /// Parses a checkpoint, refusing a file of another kind, a damaged or truncated one (its
     /// checksum), and one whose header does not describe its contents.
     pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Checkpoint<S>> {
-        let name = path.display();
-        ensure!(
-            bytes.starts_with(format!("{MAGIC}\n").as_bytes()),
-            "{name}: not a checkpoint of this book (no `{MAGIC}` line)"
-        );
+        let header = |problem: String| CheckpointError::Header {
+            path: path.into(),
+            problem,
+        };
+        if !bytes.starts_with(format!("{MAGIC}\n").as_bytes()) {
+            return Err(CheckpointError::Foreign { path: path.into() });
+        }
         let (content, digest) = bytes.split_at(bytes.len().saturating_sub(DIGEST_BYTES));
-        ensure!(
-            digest.len() == DIGEST_BYTES && Sha256::digest(content).as_slice() == digest,
-            "{name}: damaged or truncated (its SHA-256 checksum does not match its contents); \
-             it is not used"
-        );
+        if digest.len() != DIGEST_BYTES || Sha256::digest(content).as_slice() != digest {
+            return Err(CheckpointError::Damaged { path: path.into() });
+        }
         let mut lines = content.splitn(4, |&b| b == b'\n');
         let mut line = || -> Result<&str> {
             let l = lines
                 .next()
-                .with_context(|| format!("{name}: truncated header"))?;
-            std::str::from_utf8(l).with_context(|| format!("{name}: header is not text"))
+                .ok_or_else(|| header("truncated header".into()))?;
+            std::str::from_utf8(l).map_err(|_| header("header is not text".into()))
         };
         line()?;
         let mut pairs: Vec<(String, String)> = Vec::new();
         for pair in line()?.split(' ').filter(|p| !p.is_empty()) {
             let (k, v) = pair
                 .split_once('=')
-                .with_context(|| format!("{name}: malformed setting {pair:?}"))?;
+                .ok_or_else(|| header(format!("malformed setting {pair:?}")))?;
             pairs.push((k.into(), v.into()));
         }
         let sizes: Vec<usize> = line()?
@@ -251,17 +331,17 @@ impl<S: CheckpointSettings> Checkpoint<S> {
             .filter(|s| !s.is_empty())
             .map(|s| {
                 s.parse()
-                    .with_context(|| format!("{name}: bad tensor size {s:?}"))
+                    .map_err(|_| header(format!("bad tensor size {s:?}")))
             })
             .collect::<Result<_>>()?;
         let body = lines.next().unwrap_or_default();
         // In u128, where no sizes a file's length allows can overflow the sum.
         let declared = 3 * 4 * sizes.iter().map(|&n| n as u128).sum::<u128>();
         if body.len() as u128 != declared {
-            bail!(
-                "{name}: holds {} bytes of tensors, its header declares {declared}",
+            return Err(header(format!(
+                "holds {} bytes of tensors, its header declares {declared}",
                 body.len()
-            );
+            )));
         }
         let mut values = body
             .chunks_exact(4)
@@ -273,19 +353,11 @@ impl<S: CheckpointSettings> Checkpoint<S> {
                 .collect()
         };
         let (tensors, adam_m, adam_v) = (take(), take(), take());
-        let counter = |key: &str| -> Result<u64> {
-            pairs
-                .iter()
-                .find(|(k, _)| k == key)
-                .with_context(|| format!("{name}: no {key} in the header"))?
-                .1
-                .parse()
-                .with_context(|| format!("{name}: bad {key}"))
-        };
+        let read = SettingsReader::new(&pairs, path);
         Ok(Checkpoint {
-            epoch: counter("epoch")? as usize,
-            adam_t: counter("adam_t")?,
-            settings: S::parse(&pairs, &name)?,
+            epoch: read.parsed("epoch")?,
+            adam_t: read.parsed("adam_t")?,
+            settings: S::parse(&pairs, path)?,
             tensors,
             adam_m,
             adam_v,
@@ -293,13 +365,17 @@ impl<S: CheckpointSettings> Checkpoint<S> {
     }
 
     pub fn save(&self, path: &Path) -> Result<()> {
-        write_atomic(path, &self.to_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))
+        write_atomic(path, &self.to_bytes()).map_err(|source| CheckpointError::Write {
+            path: path.into(),
+            source,
+        })
     }
 
     pub fn load(path: &Path) -> Result<Checkpoint<S>> {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = std::fs::read(path).map_err(|source| CheckpointError::Read {
+            path: path.into(),
+            source,
+        })?;
         Checkpoint::from_bytes(&bytes, path)
     }
 }
@@ -313,12 +389,12 @@ mod tests {
         let pairs: Vec<(String, String)> = [("k", "5"), ("bad", "five"), ("limit", "Some(20)")]
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .to_vec();
-        let name = "run/checkpoint.bin";
-        let read = SettingsReader::new(&pairs, &name);
+        let name = Path::new("run/checkpoint.bin");
+        let read = SettingsReader::new(&pairs, name);
         assert_eq!(read.parsed::<usize>("k").unwrap(), 5);
         assert_eq!(read.limit().unwrap(), Some(20));
         assert_eq!(read.parsed_or("absent", 7usize).unwrap(), 7);
-        let err = |e: anyhow::Error| format!("{e:#}");
+        let err = |e: CheckpointError| e.to_string();
         assert_eq!(
             err(read.parsed::<usize>("absent").unwrap_err()),
             "run/checkpoint.bin: has no absent setting"
@@ -329,7 +405,7 @@ mod tests {
         );
         let pairs = vec![("limit".to_string(), "Some(x)".to_string())];
         assert_eq!(
-            err(SettingsReader::new(&pairs, &name).limit().unwrap_err()),
+            err(SettingsReader::new(&pairs, name).limit().unwrap_err()),
             "run/checkpoint.bin: bad limit setting \"Some(x)\""
         );
     }
@@ -393,12 +469,14 @@ mod tests {
             pairs.insert(2, ("binarize".to_string(), binarize.to_string()));
             pairs
         };
-        assert_eq!(Settings::parse(&pairs("none"), &"c").unwrap(), settings());
-        let err = Settings::parse(&pairs("dynamic"), &"old.bin")
-            .unwrap_err()
-            .to_string();
+        assert_eq!(
+            Settings::parse(&pairs("none"), Path::new("c")).unwrap(),
+            settings()
+        );
+        let err = Settings::parse(&pairs("dynamic"), Path::new("old.bin")).unwrap_err();
         assert!(
-            err.contains("old.bin") && err.contains("binarize=dynamic"),
+            matches!(&err, CheckpointError::Unusable { path, key, saved, .. }
+                if path == Path::new("old.bin") && key == "binarize" && saved == "dynamic"),
             "{err}"
         );
     }
@@ -408,17 +486,22 @@ mod tests {
         let bytes = example().to_bytes();
         let err =
             Checkpoint::<Settings>::from_bytes(&bytes[..bytes.len() - 1], Path::new("ck.bin"))
-                .unwrap_err()
-                .to_string();
-        assert!(err.contains("ck.bin") && err.contains("truncated"), "{err}");
-        let err = Checkpoint::<Settings>::from_bytes(b"\x89PNG\r\n", Path::new("x.png"))
-            .unwrap_err()
-            .to_string();
+                .unwrap_err();
+        assert!(matches!(&err, CheckpointError::Damaged { path } if path == Path::new("ck.bin")));
         assert!(
-            err.contains("x.png") && err.contains("not a checkpoint"),
+            err.to_string().starts_with("ck.bin: damaged or truncated"),
             "{err}"
         );
-        assert!(Checkpoint::<Settings>::from_bytes(b"", Path::new("e")).is_err());
+        let err =
+            Checkpoint::<Settings>::from_bytes(b"\x89PNG\r\n", Path::new("x.png")).unwrap_err();
+        assert!(matches!(&err, CheckpointError::Foreign { path } if path == Path::new("x.png")));
+        assert!(err.to_string().contains("x.png: not a checkpoint"), "{err}");
+        assert!(matches!(
+            Checkpoint::<Settings>::from_bytes(b"", Path::new("e")),
+            Err(CheckpointError::Foreign { .. })
+        ));
+        let err = Checkpoint::<Settings>::load(Path::new("/no/such/checkpoint.bin")).unwrap_err();
+        assert!(matches!(err, CheckpointError::Read { .. }), "{err}");
     }
 
     #[test]
@@ -429,9 +512,8 @@ mod tests {
             let mut damaged = bytes.clone();
             damaged[i] ^= 0x10;
             let err = Checkpoint::<Settings>::from_bytes(&damaged, Path::new("ck.bin"))
-                .expect_err("a damaged checkpoint must be refused")
-                .to_string();
-            assert!(err.contains("ck.bin") && err.contains("damaged"), "{err}");
+                .expect_err("a damaged checkpoint must be refused");
+            assert!(matches!(err, CheckpointError::Damaged { .. }), "{err}");
         }
     }
 
@@ -448,22 +530,20 @@ mod tests {
             },
             ..saved
         };
-        let err = other
-            .check_resume(&saved, Path::new("c"))
-            .unwrap_err()
-            .to_string();
+        let err = other.check_resume(&saved, Path::new("c")).unwrap_err();
         assert!(
-            err.contains("latent=20") && err.contains("latent=2"),
+            matches!(&err, CheckpointError::Mismatch { key, saved, ours, .. }
+                if key == "latent" && saved == "20" && ours == "2"),
             "{err}"
         );
         let threads = Settings {
             threads: 1,
             ..saved
         };
-        let err = threads
-            .check_resume(&saved, Path::new("c"))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("threads=2"), "{err}");
+        let err = threads.check_resume(&saved, Path::new("c")).unwrap_err();
+        assert!(
+            matches!(&err, CheckpointError::Mismatch { key, saved, .. } if key == "threads" && saved == "2"),
+            "{err}"
+        );
     }
 }

@@ -84,7 +84,10 @@ fn file(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn names_the_file<T>(path: &Path, result: anyhow::Result<T>) -> Result<(), TestCaseError> {
+fn names_the_file<T, E: std::fmt::Display>(
+    path: &Path,
+    result: Result<T, E>,
+) -> Result<(), TestCaseError> {
     if let Err(err) = result {
         let message = format!("{err:#}");
         prop_assert!(

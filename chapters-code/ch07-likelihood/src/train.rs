@@ -6,11 +6,11 @@
 use std::path::Path;
 use std::time::Instant;
 
-use std::fmt;
-
-use anyhow::{Context, Result, ensure};
+use anyhow::{Context, Result};
 use ch04_model::shape::VaeShape;
-use ch05_training::checkpoint::{Checkpoint, CheckpointSettings, SettingsReader, check_same};
+use ch05_training::checkpoint::{
+    Checkpoint, CheckpointError, CheckpointSettings, SettingsReader, check_same,
+};
 use ch05_training::progress::EpochBar;
 use ch05_training::trainer::{Elbo, Objective, Trainer};
 use mnist::DataSet;
@@ -69,8 +69,8 @@ impl CheckpointSettings for RunSpec {
         ]
     }
 
-    fn parse(pairs: &[(String, String)], name: &dyn fmt::Display) -> Result<RunSpec> {
-        let read = SettingsReader::new(pairs, name);
+    fn parse(pairs: &[(String, String)], path: &Path) -> Result<RunSpec, CheckpointError> {
+        let read = SettingsReader::new(pairs, path);
         // The architecture first: it is what tells this chapter's checkpoints from others.
         let shape = VaeShape {
             input: read.parsed("input")?,
@@ -84,11 +84,11 @@ impl CheckpointSettings for RunSpec {
             ("adam_eps", ADAM_EPS.to_string()),
             ("dataset", DATASET.to_string()),
         ] {
-            let saved = read.get(key)?;
-            ensure!(
-                saved == fixed,
-                "{name}: made with {key}={saved}; this chapter trains with {key}={fixed}"
-            );
+            read.require(
+                key,
+                &fixed,
+                &format!("this chapter trains with {key}={fixed}"),
+            )?;
         }
         Ok(RunSpec {
             shape,
