@@ -593,7 +593,9 @@ pub async fn check_normalisation(b: &Browser, table: &Path) -> Result<Vec<String
                 ));
             }
             let name = alteration.to_string();
-            match rows.iter().find(|r| r.alteration == name && r.normalised == normalised) {
+            match rows.iter().find(|r| {
+                r.alteration == name && r.normalised == normalised && r.digits == drawn.len()
+            }) {
                 Some(r) if r.digits == drawn.len() && r.right == right => {}
                 Some(r) => problems.push(format!(
                     "explorer: {right} of {} {name} digits ({how}) come back with their label on the page, {} of {} in normalisation.csv",

@@ -260,7 +260,17 @@ pub fn export(
             });
         }
     }
-    let recognised = pad::recognised(r20, codes20.view(), &test.labels[..n], test);
+    // The digits the browser test places, then every held-out test digit (Rust only).
+    let mut recognised = Vec::new();
+    for count in [pad::MEASURED_IMAGES, usize::MAX] {
+        recognised.extend(pad::recognised(
+            r20,
+            codes20.view(),
+            &test.labels[..n],
+            test,
+            count,
+        ));
+    }
     let mut table = csv::Writer::from_writer(Vec::new());
     for row in &recognised {
         table.serialize(row)?;

@@ -14,7 +14,9 @@ use crate::posterior::encode;
 
 /// The first test digit measured: the ones before it make the scatter, the references.
 pub const MEASURED_FROM: usize = crate::explorer::SCATTER_IMAGES;
-/// How many test digits are measured in each way of drawing them.
+/// How many test digits are measured in each way of drawing them both here and on the page
+/// (the browser test places each of them); the export measures all the held-out test digits
+/// too, in Rust only.
 pub const MEASURED_IMAGES: usize = 500;
 
 /// The 28 x 28 bytes the encoder sees for a pad holding `image`: MNIST's normalisation of it,
@@ -58,17 +60,18 @@ pub struct Recognised {
 /// The header of `normalisation.csv`.
 pub const HEADER: &str = "alteration,normalised,digits,right";
 
-/// For each way of drawing and with and without normalisation: how many of the test digits
-/// `MEASURED_FROM..` the 20-d model `vae` recognises by the nearest of `codes` (the codes of
-/// the first test digits, labelled `labels`).
+/// For each way of drawing and with and without normalisation: how many of the `count` test
+/// digits from `MEASURED_FROM` (or as many as there are) the 20-d model `vae` recognises by
+/// the nearest of `codes` (the codes of the first test digits, labelled `labels`).
 pub fn recognised(
     vae: &Vae<f32>,
     codes: ArrayView2<f32>,
     labels: &[u8],
     test: &Split,
+    count: usize,
 ) -> Vec<Recognised> {
     let from = MEASURED_FROM.min(test.len());
-    let end = (from + MEASURED_IMAGES).min(test.len());
+    let end = from.saturating_add(count).min(test.len());
     let images = test.images.slice(s![from..end, ..]);
     let truth = &test.labels[from..end];
     let mut rows = Vec::new();

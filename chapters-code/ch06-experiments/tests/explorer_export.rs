@@ -63,11 +63,12 @@ fn a_tiny_export_reads_back_and_matches_its_test_vectors() {
         bundle.tensor::<f32>("scatter.mu20").unwrap().1,
         vec![300, 20]
     );
-    // 300 test digits are all references: none is left to measure, and the table says so.
+    // 300 test digits are all references: none is left to measure, and the table says so,
+    // for the page's digits and for all the held-out ones.
     let table = std::fs::read_to_string(out.join("normalisation.csv")).unwrap();
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines[0], pad::HEADER);
-    assert_eq!(lines.len(), 1 + 8);
+    assert_eq!(lines.len(), 1 + 2 * 8);
     assert!(lines[1..].iter().all(|l| l.ends_with(",0,0")), "{table}");
 
     let (two_d, main) = (model(&bundle, "latent2"), model(&bundle, "latent20"));
