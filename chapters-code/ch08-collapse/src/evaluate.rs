@@ -5,9 +5,10 @@
 
 use crate::seeds::{self, Purpose};
 use ch04_model::bernoulli::bce_rows;
-use ch06_experiments::active::active_units;
+use ch06_experiments::active::{ACTIVE_VARIANCE, count_above, unit_variances};
 use ch06_experiments::estimator::{log_mean_exp, log_prior_minus_log_q};
 use ch06_experiments::posterior::encode;
+use ch07_likelihood::per_image::ImageScore;
 use mnist::unit_pixels;
 use ndarray::{Array1, Array2, ArrayView2, s};
 use rand_distr::{Distribution, StandardNormal};
@@ -32,6 +33,12 @@ pub struct Scores {
     pub active_units: usize,
     pub latent: usize,
     pub k: usize,
+    /// Each test image's `log p(x)` and ELBO, for differences between models taken image by
+    /// image.
+    pub per_image: Vec<ImageScore>,
+    /// Each latent unit's variance, over the `wide` images, of its posterior mean: the active
+    /// units at any threshold.
+    pub unit_variances: Array1<f32>,
 }
 
 // ANCHOR: score
@@ -85,15 +92,25 @@ pub fn score(
     let elbo: Vec<f64> = distortion.iter().zip(&kl).map(|(d, r)| -(d + r)).collect();
     let mut rng = seeds::rng(seed, Purpose::Information, 0);
     let qw = encode(vae, wide);
+    let variances = unit_variances(qw.mu.view());
+    let per_image = (0..images.nrows())
+        .map(|i| ImageScore {
+            image: i,
+            log_px: log_px[i],
+            elbo: elbo[i],
+        })
+        .collect();
     Scores {
         rate: Summary::of(kl.as_slice().expect("contiguous")),
         distortion: Summary::of(&distortion),
         elbo: Summary::of(&elbo),
         log_px: Summary::of(&log_px),
         split: mutual_info::split(qw.mu.view(), qw.logvar.view(), 1, &mut rng),
-        active_units: active_units(qw.mu.view()),
+        active_units: count_above(variances.view(), ACTIVE_VARIANCE),
         latent: shape.latent,
         k,
+        per_image,
+        unit_variances: variances,
     }
 }
 // ANCHOR_END: score

@@ -91,6 +91,12 @@ pub struct Options {
     #[arg(long)]
     pub curves: Option<PathBuf>,
 
+    /// Train nothing: compare every model of these run folders, image by image, with its
+    /// seed's plain-ELBO model on the same decoder, and count each model's active units at
+    /// several thresholds; writes paired.csv and active_thresholds.csv into --out.
+    #[arg(long, num_args = 1..)]
+    pub paired: Vec<PathBuf>,
+
     /// A smoke test of the whole pipeline in seconds (2 passes over 500 images, 100 test
     /// images, 200 for I(x; z), k = 20, two betas): what CI runs; its numbers mean nothing.
     #[arg(long)]
@@ -113,7 +119,7 @@ impl Options {
             return self.clone();
         }
         Options {
-            betas: vec![0.5, 4.0],
+            betas: vec![1.0, 4.0],
             passes: 2,
             limit: 500,
             test_images: 100,

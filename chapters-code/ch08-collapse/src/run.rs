@@ -17,14 +17,16 @@ use mnist::{DataOptions, DataSet, Dataset};
 use ndarray::s;
 
 use crate::autoregressive::Autoregressive;
-use crate::evaluate::score;
+use crate::evaluate::{Scores, score};
 use crate::figure;
 use crate::model::Model;
 use crate::options::{Options, Part};
+use crate::paired::{self, AR_ELBO};
 use crate::rate::Recipe;
 use crate::results::{self, Row};
 use crate::samples;
 use crate::train::{PassRecord, Plan, train};
+use crate::units::{self, UNITS, Units};
 
 pub const RESULTS: &str = "results.csv";
 pub const PLANE: &str = "rate_distortion.png";
@@ -60,7 +62,7 @@ pub fn models(options: &Options) -> Vec<ModelSpec> {
     }
     if matches!(options.part, Part::All | Part::Collapse) {
         for (name, recipe) in [
-            ("AR ELBO".to_string(), Recipe::Beta(1.0)),
+            (AR_ELBO.to_string(), Recipe::Beta(1.0)),
             (
                 format!("AR warm-up {}", options.warm_up),
                 Recipe::WarmUp {
@@ -159,6 +161,17 @@ pub fn run(options: &Options) -> Result<()> {
     if let Some(dir) = &options.curves {
         return curves(options, dir);
     }
+    if !options.paired.is_empty() {
+        let (differences, _) = paired::compare(&options.paired, &out)?;
+        println!("{}", paired::markdown(&differences));
+        println!(
+            "\nPaired standard errors over the test images; {} and {} written to {}.",
+            paired::PAIRED,
+            paired::ACTIVE,
+            out.display()
+        );
+        return Ok(());
+    }
     if !options.plot.is_empty() {
         let mut rows = Vec::new();
         for path in &options.plot {
@@ -177,10 +190,16 @@ pub fn run(options: &Options) -> Result<()> {
             machine()
         ),
     )?;
-    let (mut rows, mut sweep_pictures, mut collapse_pictures) =
-        (Vec::new(), Vec::new(), Vec::new());
+    let (mut rows, mut all_units, mut sweep_pictures, mut collapse_pictures) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for spec in models(options) {
-        let (row, picture, records) = one_model(&spec, options, &data)?;
+        let (row, scores, picture, records) = one_model(&spec, options, &data)?;
+        ch07_likelihood::per_image::save(&scores.per_image, &out.join(per_image_file(&spec.name)))?;
+        all_units.push(Units {
+            run: spec.name.clone(),
+            variances: scores.unit_variances,
+        });
+        units::save(&all_units, &out.join(UNITS))?;
         save_progress(
             &records,
             &out.join(format!("progress-{}.csv", slug(&spec.name))),
@@ -240,7 +259,7 @@ fn one_model(
     spec: &ModelSpec,
     options: &Options,
     data: &DataSet,
-) -> Result<(Row, GrayImage, Vec<PassRecord>)> {
+) -> Result<(Row, Scores, GrayImage, Vec<PassRecord>)> {
     let vae = new_vae(SHAPE, options.seed, data.train.images.view());
     let autoregressive = spec
         .autoregressive
@@ -280,7 +299,8 @@ fn one_model(
         &scores,
         seconds,
     );
-    Ok((row, samples::row(&model, SAMPLES, options.seed), records))
+    let picture = samples::row(&model, SAMPLES, options.seed);
+    Ok((row, scores, picture, records))
 }
 // ANCHOR_END: one_model
 
@@ -296,6 +316,11 @@ fn captioned(pictures: &[(GrayImage, String)]) -> Result<GrayImage> {
         x += p.width() + gap;
     }
     Ok(support::plot::with_captions(&joined, 24, &captions)?)
+}
+
+/// The file holding each test image's scores of the model named `name`.
+pub fn per_image_file(name: &str) -> String {
+    format!("per_image-{}.csv", slug(name))
 }
 
 /// A model's name as a file name: `AR free bits 0.25` becomes `ar-free-bits-0-25`.
