@@ -15,6 +15,10 @@ use crate::log_space::LogSumExp;
 /// about 1 plus noise of variance `s² = 0.25`.
 pub const NOISE_STD: f64 = 0.5;
 
+/// The `purpose` of the repeats' streams (the models themselves are drawn from
+/// `StdRng::seed_from_u64(seed)`, seeded another way).
+const REPEATS_PURPOSE: u64 = 1;
+
 /// The largest number of prior draws in the error table.
 pub const DEFAULT_MAX_DRAWS: usize = 1_000_000;
 
@@ -106,8 +110,9 @@ pub struct ErrorAtCount {
 }
 
 /// Runs [`naive_log_evidence`] `repeats` times on `x` and compares each estimate with the
-/// exact `log p(x)`, at every count in `counts`. Repeat `r` draws from
-/// `StdRng::seed_from_u64(seed + r)`, so a row does not depend on how many repeats ran.
+/// exact `log p(x)`, at every count in `counts`. Repeat `r` draws from its own stream of
+/// `seed` ([`support::seeds::stream`]), so a row does not depend on how many repeats ran, and
+/// no repeat of one seed replays a repeat of another.
 ///
 /// # Panics
 /// If the counts are not at least 1 and increasing, or `repeats` is 0.
@@ -126,7 +131,7 @@ pub fn relative_error_study(
     // log(p̂/p) for each repeat (rows) and count (columns).
     let log_ratios: Vec<Vec<f64>> = (0..repeats)
         .map(|r| {
-            let mut rng = StdRng::seed_from_u64(seed.wrapping_add(r as u64));
+            let mut rng = support::seeds::stream(seed, REPEATS_PURPOSE, r as u64, *b"naive-mc");
             let estimates =
                 naive_log_evidence(|z| likelihood.eval(z), model.latent_dim(), counts, &mut rng);
             estimates.into_iter().map(|e| e - exact).collect()
@@ -197,8 +202,8 @@ pub fn error_table(
         .map(|&d| {
             let model = full.first_coordinates(d);
             let x = x.slice(ndarray::s![..d]);
-            // The repeats' seeds follow the model's, so each column is reproducible alone.
-            let rows = relative_error_study(&model, x, counts, repeats, seed.wrapping_add(1));
+            // The repeats have streams of their own, so each column is reproducible alone.
+            let rows = relative_error_study(&model, x, counts, repeats, seed);
             ErrorColumn {
                 data_dim: d,
                 latent_dim,

@@ -141,9 +141,9 @@ fn the_samples_look_like_the_data() {
 #[test]
 fn in_one_dimension_the_error_falls_like_one_over_root_n() {
     let d1 = column(1);
-    // Page: "35% after 10 draws ... 0.13% after a million".
-    assert!(close(d1.rows[0].rms_relative_error, 0.35, 0.005));
-    assert!(close(d1.rows[5].rms_relative_error, 0.0013, 0.00005));
+    // Page: "32% after 10 draws ... 0.11% after a million".
+    assert!(close(d1.rows[0].rms_relative_error, 0.32, 0.005));
+    assert!(close(d1.rows[5].rms_relative_error, 0.0011, 0.00005));
     // Measured and predicted agree within the noise of a root mean square over 20 runs
     // (relative sd about 1/sqrt(2 * 20) ≈ 16% for near-Gaussian errors; 1.6x is 3 sd).
     for c in [column(1), column(16)] {
@@ -169,18 +169,23 @@ fn the_estimator_is_unbiased_in_low_dimension() {
 #[test]
 fn with_784_coordinates_small_samples_miss_entirely() {
     let big = column(784);
-    // Page: the error stays near 100% up to N = 1000, the typical estimate at N = 10 is
-    // 10^-80 of the truth, and 10^5 draws bring it to about 10%.
+    // Page: the error stays at or above 100% up to N = 1000, the typical estimate at N = 10
+    // is 10^-76 of the truth, 100 and 1,000 draws overshoot (189% and 155%, predicted 315%
+    // and 99.6%), and 10^5 draws bring it to about 10%.
     for r in &big.rows[..3] {
-        assert!(r.rms_relative_error > 0.9, "{r:?}");
+        assert!(r.rms_relative_error > 0.995, "{r:?}");
     }
-    assert!(close(big.rows[0].median_log10_ratio, -80.6, 0.05));
+    assert!(close(big.rows[0].median_log10_ratio, -76.2, 0.05));
+    assert!(close(big.rows[1].rms_relative_error, 1.89, 0.005));
+    assert!(close(big.rows[2].rms_relative_error, 1.55, 0.005));
+    assert!(close(big.rows[1].predicted_relative_error, 3.15, 0.005));
+    assert!(close(big.rows[2].predicted_relative_error, 0.996, 0.0005));
     // "All 20 runs agree, on a value near zero": their mean p_hat/p is below 10^-3, so no
     // run exceeds 0.02; the prediction they fall below is 996%.
     assert!(big.rows[0].mean_ratio < 1e-3, "{:?}", big.rows[0]);
     assert!(close(big.rows[0].predicted_relative_error, 9.96, 0.005));
-    assert!(close(big.rows[4].rms_relative_error, 0.11, 0.005));
-    assert!(close(big.rows[5].rms_relative_error, 0.025, 0.0005));
+    assert!(close(big.rows[4].rms_relative_error, 0.10, 0.01));
+    assert!(close(big.rows[5].rms_relative_error, 0.027, 0.0005));
     // At every N the error grows with the dimension, in theory and in this run.
     for i in 0..COUNTS.len() {
         let predicted: Vec<f64> = ERROR_TABLE
@@ -242,8 +247,9 @@ fn an_image_sized_model_defeats_a_million_draws() {
         1,
         two_models::DEFAULT_SEED,
     );
-    // Page: "p_hat came out 10^-93 times the true p(x)".
-    assert!(close(column[0].rows[0].median_log10_ratio, -93.0, 0.5));
+    // Page: "the estimate comes out at about 10^-208 times the true p(x)".
+    let got = column[0].rows[0].median_log10_ratio;
+    assert!(close(got, -208.0, 0.5), "{got}");
 }
 
 #[test]
