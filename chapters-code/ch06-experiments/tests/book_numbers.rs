@@ -242,8 +242,9 @@ fn the_explorer_quotes_the_normalisation_table() {
     let unaltered = count(Alteration::Unaltered, true, few);
     assert_eq!(count(Alteration::Enlarged, true, few), unaltered);
     says(format!(
-        "and {} more thickened digits than unaltered ones",
-        unaltered - count(Alteration::Thickened, true, few)
+        "and {} more thickened digits than unaltered ones ({} as drawn)",
+        unaltered - count(Alteration::Thickened, true, few),
+        unaltered - count(Alteration::Thickened, false, few)
     ));
     let unaltered = count(Alteration::Unaltered, true, all);
     let enlarged = unaltered - count(Alteration::Enlarged, true, all);
@@ -254,9 +255,15 @@ fn the_explorer_quotes_the_normalisation_table() {
         thousands(thick)
     ));
     says(format!("On all {} held-out test digits", thousands(all)));
+    let (drawn, normalised) = (
+        count(Alteration::Thickened, false, all),
+        count(Alteration::Thickened, true, all),
+    );
+    assert!(normalised <= drawn);
     says(format!(
-        "({} as drawn: the normalisation does not help them)",
-        thousands(unaltered - count(Alteration::Thickened, false, all))
+        "({} as drawn: the normalisation does not help them, and costs {})",
+        thousands(unaltered - drawn),
+        drawn - normalised
     ));
     let digits = few;
     for words in [

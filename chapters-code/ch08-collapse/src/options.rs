@@ -70,6 +70,11 @@ pub struct Options {
     #[arg(long, default_value_t = 100.0)]
     pub high_beta: f64,
 
+    /// Models trained at once, each on one thread; every model's numbers are the same
+    /// whatever this is.
+    #[arg(long, default_value_t = 2, value_parser = support::cli::at_least_one)]
+    pub threads: usize,
+
     /// Seed of every random choice: initial weights, batch order, noise, samples.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

@@ -3,6 +3,8 @@
 //! `results.csv` as soon as it is done.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -184,38 +186,85 @@ pub fn run(options: &Options) -> Result<()> {
     log_run(
         &out,
         &format!(
-            "{} started: `{}` on {}, 1 thread",
+            "{} started: `{}` on {}, {} at a time, one thread each",
             now_utc(),
             support::command::command_line(),
-            machine()
+            machine(),
+            if options.threads == 1 {
+                "one model".to_string()
+            } else {
+                format!("{} models", options.threads)
+            }
         ),
     )?;
-    let (mut rows, mut all_units, mut sweep_pictures, mut collapse_pictures) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for spec in models(options) {
-        let (row, scores, picture, records) = one_model(&spec, options, &data)?;
-        ch07_likelihood::per_image::save(&scores.per_image, &out.join(per_image_file(&spec.name)))?;
-        all_units.push(Units {
-            run: spec.name.clone(),
-            variances: scores.unit_variances,
-        });
-        units::save(&all_units, &out.join(UNITS))?;
-        save_progress(
-            &records,
-            &out.join(format!("progress-{}.csv", slug(&spec.name))),
-        )?;
-        println!(
-            "{}: R {:.2}, D {:.2}, log p(x) {:.2}, I {:.2}, active {} ({:.1} s training)",
-            row.run,
-            row.rate,
-            row.distortion,
-            row.log_px,
-            row.mutual_information,
-            row.active_units,
-            row.train_seconds
-        );
+    let specs = models(options);
+    // Each model trains on one thread; `--threads` of them at once, in the order of `specs`.
+    // A model's numbers do not depend on which thread trained it or when.
+    let mut done: Vec<Option<(Row, GrayImage)>> = vec![None; specs.len()];
+    let mut all_units: Vec<Option<Units>> = vec![None; specs.len()];
+    let (next, data) = (AtomicUsize::new(0), &data);
+    std::thread::scope(|scope| -> Result<()> {
+        let (sender, finished) = mpsc::channel();
+        for _ in 0..options.threads.min(specs.len()) {
+            let (sender, next, specs) = (sender.clone(), &next, &specs);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(spec) = specs.get(i) else { break };
+                    let outcome = one_model(spec, options, data);
+                    let failed = outcome.is_err();
+                    if sender.send((i, outcome)).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for (i, outcome) in finished {
+            let spec = &specs[i];
+            let (row, scores, picture, records) = match outcome {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    // No thread takes another model; the ones under way finish first.
+                    next.store(specs.len(), Ordering::Relaxed);
+                    return Err(e);
+                }
+            };
+            ch07_likelihood::per_image::save(
+                &scores.per_image,
+                &out.join(per_image_file(&spec.name)),
+            )?;
+            all_units[i] = Some(Units {
+                run: spec.name.clone(),
+                variances: scores.unit_variances,
+            });
+            let units: Vec<Units> = all_units.iter().flatten().cloned().collect();
+            units::save(&units, &out.join(UNITS))?;
+            save_progress(
+                &records,
+                &out.join(format!("progress-{}.csv", slug(&spec.name))),
+            )?;
+            println!(
+                "{}: R {:.2}, D {:.2}, log p(x) {:.2}, I {:.2}, active {} ({:.1} s training)",
+                row.run,
+                row.rate,
+                row.distortion,
+                row.log_px,
+                row.mutual_information,
+                row.active_units,
+                row.train_seconds
+            );
+            done[i] = Some((row, picture));
+            let rows: Vec<Row> = done.iter().flatten().map(|(r, _)| r.clone()).collect();
+            results::save(&rows, &out.join(RESULTS))?;
+        }
+        Ok(())
+    })?;
+    let (mut rows, mut sweep_pictures, mut collapse_pictures) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for (spec, outcome) in specs.iter().zip(done) {
+        let (row, picture) = outcome.expect("every model reported");
         rows.push(row);
-        results::save(&rows, &out.join(RESULTS))?;
         let caption = (picture, spec.name.clone());
         if spec.autoregressive {
             collapse_pictures.push(caption);
