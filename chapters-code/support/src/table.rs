@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use csv::{ErrorKind, ReaderBuilder};
+use csv::{ErrorKind, ReaderBuilder, WriterBuilder};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Why a table could not be read.
@@ -43,12 +44,58 @@ pub enum TableError {
         value: String,
         reason: String,
     },
+    #[error("cannot write {}: {error}", path.display())]
+    Write {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     #[error("{}: line {line}: {reason}", path.display())]
     Other {
         path: PathBuf,
         line: usize,
         reason: String,
     },
+}
+
+/// Writes `rows` to `path`, whole or not at all, under a header made of the row type's field
+/// names, which must be `header` (the one [`read`] will expect). A field that would need
+/// quoting (a comma, a quote, a line break) is refused: the tables are read unquoted.
+pub fn write<T: Serialize>(path: &Path, header: &str, rows: &[T]) -> Result<(), TableError> {
+    let other = |line: usize, reason: String| TableError::Other {
+        path: path.to_path_buf(),
+        line,
+        reason,
+    };
+    let mut writer = WriterBuilder::new().from_writer(Vec::new());
+    for (i, row) in rows.iter().enumerate() {
+        writer
+            .serialize(row)
+            .map_err(|e| other(i + 2, e.to_string()))?;
+    }
+    let bytes = writer.into_inner().map_err(|e| other(1, e.to_string()))?;
+    let mut text = String::from_utf8(bytes).map_err(|e| other(1, e.to_string()))?;
+    if rows.is_empty() {
+        text = format!("{header}\n");
+    }
+    let first = text.lines().next().unwrap_or_default();
+    if first != header {
+        return Err(TableError::Header {
+            path: path.to_path_buf(),
+            expected: header.to_string(),
+            found: first.to_string(),
+        });
+    }
+    if let Some(i) = text.lines().position(|l| l.contains('"')) {
+        return Err(other(
+            i + 1,
+            "a field holds a comma, a quote or a line break, which the table cannot hold unquoted"
+                .to_string(),
+        ));
+    }
+    crate::atomic::write_atomic(path, text.as_bytes()).map_err(|error| TableError::Write {
+        path: path.to_path_buf(),
+        error,
+    })
 }
 
 /// The rows of the table in the file at `path`, whose first line must be `header`.
@@ -161,6 +208,41 @@ mod tests {
     }
 
     const HEADER: &str = "step,loss,note";
+
+    #[test]
+    fn written_rows_read_back_and_a_bad_field_is_refused() {
+        #[derive(Debug, PartialEq, Serialize, serde::Deserialize)]
+        struct Line {
+            name: String,
+            value: f64,
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let rows = vec![
+            Line {
+                name: "a b".into(),
+                value: -0.1234567890123,
+            },
+            Line {
+                name: "c".into(),
+                value: 1e-300,
+            },
+        ];
+        write(&path, "name,value", &rows).unwrap();
+        assert_eq!(read::<Line>(&path, "name,value").unwrap(), rows);
+        write::<Line>(&path, "name,value", &[]).unwrap();
+        assert!(read::<Line>(&path, "name,value").unwrap().is_empty());
+        let e = write(&path, "name,other", &rows).unwrap_err().to_string();
+        assert!(e.contains("t.csv") && e.contains("name,value"), "{e}");
+        let comma = [Line {
+            name: "AR, ELBO".into(),
+            value: 1.0,
+        }];
+        let e = write(&path, "name,value", &comma).unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("comma"), "{e}");
+        // Nothing of the refused table reached the file.
+        assert!(read::<Line>(&path, "name,value").unwrap().is_empty());
+    }
 
     fn parse_rows(text: &str) -> Result<Vec<Row>, String> {
         parse(text, Path::new("t.csv"), HEADER).map_err(|e| e.to_string())
