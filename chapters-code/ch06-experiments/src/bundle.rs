@@ -118,14 +118,24 @@ impl Builder {
         });
     }
 
-    /// The binary and its manifest (the caller fills in the description).
-    pub fn finish(self, manifest: Manifest) -> (Manifest, Vec<u8>) {
+    /// The binary and its manifest: what the caller describes (the command that wrote it, the
+    /// rounding, the models), and what the binary itself says (format, size, hash, tensors).
+    pub fn finish(
+        self,
+        generated_by: &str,
+        quantization: &str,
+        rounding_max_pixel_change: f32,
+        models: BTreeMap<String, ModelInfo>,
+    ) -> (Manifest, Vec<u8>) {
         let manifest = Manifest {
             format: FORMAT.into(),
+            generated_by: generated_by.into(),
             bytes: self.bytes.len(),
             sha256: sha256_hex(&self.bytes),
+            quantization: quantization.into(),
+            rounding_max_pixel_change,
+            models,
             tensors: self.tensors,
-            ..manifest
         };
         (manifest, self.bytes)
     }
@@ -289,16 +299,7 @@ mod tests {
         b.add::<f32>("scale", &[3], [0.5, 0.25, 1e-3]);
         b.add::<u8>("label", &[1], [9]);
         b.add::<u32>("index", &[2], [7, 70000]);
-        b.finish(Manifest {
-            format: String::new(),
-            generated_by: "a test".into(),
-            bytes: 0,
-            sha256: String::new(),
-            quantization: "none".into(),
-            rounding_max_pixel_change: 0.0,
-            models: BTreeMap::new(),
-            tensors: vec![],
-        })
+        b.finish("a test", "none", 0.0, BTreeMap::new())
     }
 
     #[test]

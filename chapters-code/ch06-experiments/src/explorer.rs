@@ -22,7 +22,7 @@ use ndarray::{Array1, Array2, Axis, s};
 use serde::Serialize;
 use support::paths::workspace_root;
 
-use crate::bundle::{Builder, Bundle, Manifest, ModelInfo};
+use crate::bundle::{Builder, Bundle, ModelInfo};
 use crate::experiments::{self, Settings};
 use crate::models;
 use crate::pad;
@@ -277,16 +277,7 @@ pub fn export(
     }
     let table = String::from_utf8(table.into_inner()?)?;
 
-    let (manifest, bytes) = bundle.finish(Manifest {
-        format: String::new(),
-        generated_by: COMMAND.into(),
-        bytes: 0,
-        sha256: String::new(),
-        quantization: crate::quantize::DESCRIPTION.into(),
-        rounding_max_pixel_change: rounding,
-        models,
-        tensors: vec![],
-    });
+    let (manifest, bytes) = bundle.finish(COMMAND, crate::quantize::DESCRIPTION, rounding, models);
     let vectors = Vectors {
         generated_by: COMMAND.into(),
         weights_sha256: manifest.sha256.clone(),

@@ -53,16 +53,7 @@ fn build(tensors: &[(Values, bool)]) -> (Manifest, Vec<u8>) {
             Values::F32(v) => b.add(&name, &shape, v.iter().copied()),
         }
     }
-    b.finish(Manifest {
-        format: String::new(),
-        generated_by: "tests/bundle_fuzz.rs".into(),
-        bytes: 0,
-        sha256: String::new(),
-        quantization: "none".into(),
-        rounding_max_pixel_change: 0.0,
-        models: BTreeMap::new(),
-        tensors: vec![],
-    })
+    b.finish("tests/bundle_fuzz.rs", "none", 0.0, BTreeMap::new())
 }
 
 fn tensors() -> impl Strategy<Value = Vec<(Values, bool)>> {

@@ -12,9 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, ensure};
 use ch04_model::bernoulli::probabilities;
 use ch04_model::dense::Dense;
-use ch06_experiments::bundle::{
-    Builder, CONDITIONAL_GLOBAL, Manifest, ModelInfo, script_for, write_files,
-};
+use ch06_experiments::bundle::{Builder, CONDITIONAL_GLOBAL, ModelInfo, script_for, write_files};
 use ch06_experiments::quantize::{self, add_rounded, largest_change};
 use mnist::{Split, unit_pixels};
 use ndarray::{Array2, ArrayView2, s};
@@ -279,16 +277,7 @@ pub fn export(
             source: sources[1].clone(),
         },
     );
-    let (manifest, bytes) = bundle.finish(Manifest {
-        format: String::new(),
-        generated_by: COMMAND.into(),
-        bytes: 0,
-        sha256: String::new(),
-        quantization: quantize::DESCRIPTION.into(),
-        rounding_max_pixel_change: rounding,
-        models,
-        tensors: vec![],
-    });
+    let (manifest, bytes) = bundle.finish(COMMAND, quantize::DESCRIPTION, rounding, models);
     let vectors = Vectors {
         generated_by: COMMAND.into(),
         weights_sha256: manifest.sha256.clone(),
