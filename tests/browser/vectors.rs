@@ -10,6 +10,7 @@ use ch06_experiments::explorer;
 use ch06_experiments::true_posterior::{SETTINGS, TruePosterior};
 use ndarray::Array1;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 #[derive(Debug, Deserialize)]
 pub struct Vectors {
@@ -39,23 +40,40 @@ pub struct Encoded {
     pub sigma: Vec<f32>,
 }
 
+/// Reads test vectors written with the weights in `script`, and checks they belong to them:
+/// `script` must hold the SHA-256 the vectors name; `command` writes both again.
+fn read_bound<T: DeserializeOwned>(
+    vectors: &Path,
+    script: &Path,
+    sha256: impl Fn(&T) -> &str,
+    command: &str,
+) -> Result<T> {
+    let text = std::fs::read_to_string(vectors)
+        .with_context(|| format!("cannot read {}", vectors.display()))?;
+    let v: T = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not the test vectors' format", vectors.display()))?;
+    let weights = std::fs::read_to_string(script)
+        .with_context(|| format!("cannot read {}", script.display()))?;
+    ensure!(
+        weights.contains(&format!("\"sha256\":\"{}\"", sha256(&v))),
+        "{} belongs to weights with SHA-256 {}, which {} does not hold: regenerate both with \
+         `{command}`",
+        vectors.display(),
+        sha256(&v),
+        script.display()
+    );
+    Ok(v)
+}
+
 impl Vectors {
     /// Reads the vectors and checks they belong to the weights of `weights_js`.
     pub fn read(vectors: &Path, weights_js: &Path) -> Result<Vectors> {
-        let text = std::fs::read_to_string(vectors)
-            .with_context(|| format!("cannot read {}", vectors.display()))?;
-        let v: Vectors = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not the test vectors' format", vectors.display()))?;
-        let weights = std::fs::read_to_string(weights_js)
-            .with_context(|| format!("cannot read {}", weights_js.display()))?;
-        ensure!(
-            weights.contains(&format!("\"sha256\":\"{}\"", v.weights_sha256)),
-            "{} belongs to weights with SHA-256 {}, which {} does not hold: regenerate both with \
-             `cargo run -p ch06-experiments -- --export-explorer`",
-            vectors.display(),
-            v.weights_sha256,
-            weights_js.display()
-        );
+        let v: Vectors = read_bound(
+            vectors,
+            weights_js,
+            |v: &Vectors| &v.weights_sha256,
+            "cargo run -p ch06-experiments -- --export-explorer",
+        )?;
         ensure!(
             v.decode.iter().any(|d| d.model == "latent2")
                 && v.decode
@@ -75,20 +93,12 @@ pub use ch09_conditional::explorer::Vectors as ConditionalVectors;
 
 /// Reads chapter 9's vectors and checks they belong to the weights of `script`.
 pub fn read_conditional(vectors: &Path, script: &Path) -> Result<ConditionalVectors> {
-    let text = std::fs::read_to_string(vectors)
-        .with_context(|| format!("cannot read {}", vectors.display()))?;
-    let v: ConditionalVectors = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not the test vectors' format", vectors.display()))?;
-    let weights = std::fs::read_to_string(script)
-        .with_context(|| format!("cannot read {}", script.display()))?;
-    ensure!(
-        weights.contains(&format!("\"sha256\":\"{}\"", v.weights_sha256)),
-        "{} belongs to weights with SHA-256 {}, which {} does not hold: regenerate both with \
-         `cargo run -p ch09-conditional -- --export-explorer`",
-        vectors.display(),
-        v.weights_sha256,
-        script.display()
-    );
+    let v: ConditionalVectors = read_bound(
+        vectors,
+        script,
+        |v: &ConditionalVectors| &v.weights_sha256,
+        "cargo run -p ch09-conditional -- --export-explorer",
+    )?;
     ensure!(
         !v.styled.is_empty() && !v.completed.is_empty(),
         "{}: needs decodes and completions",
