@@ -243,6 +243,18 @@
     return [(event.clientX - r.left) / r.width, (event.clientY - r.top) / r.height];
   }
 
+  // The canvas `id` as a plane of z in [-R, R]^2: its range and grid step for the tests, its
+  // width, and where a z falls on it (z2 grows upwards).
+  function latentPlane(id, R) {
+    const plane = $(id);
+    plane.dataset.zmin = String(-R);
+    plane.dataset.zmax = String(R);
+    plane.dataset.step = String(STEP);
+    const W = plane.width;
+    const toPx = (z) => [(z[0] + R) / (2 * R) * W, (R - z[1]) / (2 * R) * W];
+    return { plane, W, toPx };
+  }
+
   // A latent plane's grid: a line at every whole z, numbered, and the axes' names.
   function drawAxes(ctx, W, R, toPx) {
     ctx.fillStyle = '#fff';
@@ -341,12 +353,7 @@
     }
     radii.sort((a, b) => a - b);
     const R = Math.ceil(radii[Math.floor(0.995 * (radii.length - 1))] * 2) / 2;
-    const plane = $('vx-plane');
-    plane.dataset.zmin = String(-R);
-    plane.dataset.zmax = String(R);
-    plane.dataset.step = String(STEP);
-    const W = plane.width;
-    const toPx = (z) => [(z[0] + R) / (2 * R) * W, (R - z[1]) / (2 * R) * W];
+    const { plane, W, toPx } = latentPlane('vx-plane', R);
 
     // The scatter and the axes, drawn once.
     const background = document.createElement('canvas');
@@ -879,12 +886,7 @@
 
     // ---- The style plane ----
     const R = 3; // z from -3 to 3: the prior's N(0, I) puts almost all its mass inside
-    const plane = $('vx-style');
-    plane.dataset.zmin = String(-R);
-    plane.dataset.zmax = String(R);
-    plane.dataset.step = String(STEP);
-    const W = plane.width;
-    const toPx = (z) => [(z[0] + R) / (2 * R) * W, (R - z[1]) / (2 * R) * W];
+    const { plane, W, toPx } = latentPlane('vx-style', R);
     const labelSelect = $('vx-label');
     for (let c = 0; c < CLASSES; c++) {
       const o = document.createElement('option');
